@@ -1,0 +1,1 @@
+"""Merchants and the products read from their pages."""

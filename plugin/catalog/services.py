@@ -1,0 +1,163 @@
+"""The rules for products and merchants: read a page once, keep a snapshot, price from it.
+
+Every page is read through the one safe fetcher (``plugin.metadata.fetch_page``);
+results are cached by the URL asked for, and a snapshot older than
+``OGSTORE_PRICE_MAX_AGE`` is read again before anyone pays from it.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from plugin import metadata, money
+from plugin.catalog.models import Merchant, ProductSnapshot
+from plugin.errors import ApiError
+from plugin.extensions import cache, db
+from plugin.models import utcnow
+
+VERIFICATION_META = "ogstore-site-verification"
+UNAVAILABLE = frozenset({"OutOfStock", "SoldOut", "Discontinued"})
+
+
+def fetch_policy() -> metadata.FetchPolicy:
+    """The fetcher's policy from the app's settings, built once per app."""
+    policies = current_app.extensions.setdefault("ogstore.fetch_policy", {})
+    allow = current_app.config["OGSTORE_FETCH_ALLOW"]
+    if allow not in policies:
+        policies[allow] = metadata.FetchPolicy.from_allow_string(allow)
+    return policies[allow]
+
+
+def domain_of(url: str) -> str:
+    """The merchant key of a page: its host (and port, if any), lower case."""
+    return urlsplit(url).netloc.lower()
+
+
+def merchant_for_domain(domain: str) -> Merchant:
+    """The merchant of ``domain``, created unverified on first sight."""
+    merchant = db.session.scalar(select(Merchant).filter_by(domain=domain))
+    if merchant is None:
+        merchant = Merchant(
+            domain=domain,
+            verification_token=secrets.token_urlsafe(24),
+            commission_bps=current_app.config["OGSTORE_DEFAULT_COMMISSION_BPS"],
+        )
+        db.session.add(merchant)
+        db.session.flush()
+    return merchant
+
+
+def verify_merchant(merchant: Merchant, html: str | bytes) -> bool:
+    """Mark ``merchant`` verified if ``html`` (its home page) carries its token."""
+    tag = BeautifulSoup(html, "lxml").find("meta", attrs={"name": VERIFICATION_META})
+    if tag is not None and tag.get("content") == merchant.verification_token:
+        merchant.verified_at = merchant.verified_at or utcnow()
+        db.session.commit()
+        return True
+    return False
+
+
+def _cache_key(url: str) -> str:
+    return "product:" + hashlib.sha256(url.encode()).hexdigest()
+
+
+def read_product(url: str, *, refresh: bool = False) -> ProductSnapshot:
+    """The product on the page at ``url``: from the cache, else fetched and stored."""
+    if not refresh:
+        snapshot_id = cache.get(_cache_key(url))
+        snapshot = db.session.get(ProductSnapshot, snapshot_id) if snapshot_id else None
+        if snapshot is not None:
+            return snapshot
+    try:
+        page = metadata.fetch_page(url, fetch_policy())
+        product = metadata.extract(page.content, page.url, encoding=page.encoding)
+    except metadata.MetadataError as error:
+        raise ApiError.from_metadata(error) from None
+    snapshot = store_snapshot(product, page)
+    cache.set(_cache_key(url), snapshot.id)
+    return snapshot
+
+
+def store_snapshot(product: metadata.Product, page: metadata.FetchedPage) -> ProductSnapshot:
+    """Insert or update the snapshot for ``product.url``; the merchant is the page's host."""
+    merchant = merchant_for_domain(domain_of(page.url))
+    snapshot = db.session.scalar(select(ProductSnapshot).filter_by(url=product.url))
+    if snapshot is None:
+        snapshot = ProductSnapshot(url=product.url, merchant_id=merchant.id)
+        db.session.add(snapshot)
+    data = product.to_dict()
+    snapshot.merchant_id = merchant.id
+    snapshot.name = product.name
+    snapshot.currency = product.currency
+    snapshot.price_minor = price_minor(data["price"], product.currency)
+    snapshot.availability = product.availability
+    snapshot.data = data
+    snapshot.etag = page.etag
+    snapshot.last_modified = page.last_modified
+    snapshot.content_hash = hashlib.sha256(page.content).hexdigest()
+    snapshot.fetched_at = utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same page stored by a concurrent request
+        db.session.rollback()
+        return db.session.scalars(select(ProductSnapshot).filter_by(url=product.url)).one()
+    return snapshot
+
+
+def price_minor(price: str | None, currency: str | None) -> int | None:
+    """A product JSON price string in minor units, or None when either part is unknown."""
+    if price is None or not money.is_currency(currency):
+        return None
+    return money.to_minor(Decimal(price), currency)
+
+
+def get_snapshot(snapshot_id: int) -> ProductSnapshot:
+    snapshot = db.session.get(ProductSnapshot, snapshot_id)
+    if snapshot is None:
+        raise ApiError("not_found", "No such product.", 404)
+    return snapshot
+
+
+def fresh_snapshot(snapshot: ProductSnapshot) -> tuple[ProductSnapshot, bool]:
+    """``snapshot``, re-read if older than the price age limit; True if its price moved."""
+    max_age = timedelta(seconds=current_app.config["OGSTORE_PRICE_MAX_AGE"])
+    if utcnow() - snapshot.fetched_at <= max_age:
+        return snapshot, False
+    before = (snapshot.price_minor, snapshot.currency, snapshot.data.get("offers"))
+    fresh = read_product(snapshot.url, refresh=True)
+    after = (fresh.price_minor, fresh.currency, fresh.data.get("offers"))
+    return fresh, before != after
+
+
+def find_offer(snapshot: ProductSnapshot, sku: str) -> dict | None:
+    """The offer (variant) with ``sku`` in the snapshot, or None."""
+    return next((o for o in snapshot.data.get("offers", []) if o.get("sku") == sku), None)
+
+
+def get_merchant(merchant_id: int) -> Merchant:
+    return db.session.get(Merchant, merchant_id)
+
+
+def is_buyable(snapshot: ProductSnapshot) -> bool:
+    """Sold through ogstore: a verified shop, a known price, and not out of stock."""
+    return (
+        snapshot.merchant.is_verified
+        and snapshot.price_minor is not None
+        and snapshot.availability not in UNAVAILABLE
+    )
+
+
+def validate_page(url: str) -> list[metadata.Finding]:
+    """What the page at ``url`` lacks for feeds, catalogs and search engines."""
+    try:
+        page = metadata.fetch_page(url, fetch_policy())
+    except metadata.MetadataError as error:
+        raise ApiError.from_metadata(error) from None
+    return metadata.validate(page.content, page.url)

@@ -1,0 +1,1 @@
+"""Orders, payments through a provider, and the commissions paid orders book."""

@@ -1,0 +1,57 @@
+"""The demo provider: a checkout page with a Pay button, no network, no keys.
+
+Paying sends a Stripe-shaped ``checkout.session.completed`` event, signed the
+way Stripe signs, through the same webhook code path a real provider takes.
+"""
+
+import json
+import secrets
+import time
+
+import stripe
+from flask import url_for
+
+from plugin.checkout.providers.base import CheckoutSession, PaymentEvent, parse_stripe_shaped_event
+
+SIGNATURE_HEADER = "Stripe-Signature"
+
+
+class DemoProvider:
+    name = "demo"
+
+    def __init__(self, webhook_secret: str):
+        self.webhook_secret = webhook_secret
+
+    def create_session(self, order, *, success_url: str, cancel_url: str) -> CheckoutSession:
+        session_id = "cs_demo_" + secrets.token_urlsafe(18)
+        return CheckoutSession(
+            id=session_id,
+            url=url_for("checkout.demo_checkout_page", session_id=session_id, _external=True),
+        )
+
+    def completion_event(self, order) -> tuple[bytes, dict[str, str]]:
+        """The signed webhook the demo "provider" sends when the buyer pays ``order``."""
+        event = {
+            "id": "evt_demo_" + secrets.token_urlsafe(18),
+            "object": "event",
+            "created": int(time.time()),
+            "type": "checkout.session.completed",
+            "data": {
+                "object": {
+                    "id": order.provider_session_id,
+                    "object": "checkout.session",
+                    "amount_total": order.total_minor,
+                    "currency": order.currency.lower(),
+                    "payment_status": "paid",
+                    "metadata": {"order_id": order.id},
+                }
+            },
+        }
+        payload = json.dumps(event)
+        header = stripe.WebhookSignature.generate_signature_header(payload, self.webhook_secret)
+        return payload.encode(), {SIGNATURE_HEADER: header}
+
+    def parse_webhook(self, payload: bytes, headers) -> PaymentEvent:
+        return parse_stripe_shaped_event(
+            payload, headers.get(SIGNATURE_HEADER), self.webhook_secret
+        )

@@ -1,0 +1,209 @@
+"""The rules of buying: the server prices every order, and each payment counts once.
+
+Prices come from the product snapshot (re-read when older than the limit),
+never from the request. Provider events are applied once each (the
+``WebhookEvent`` ledger) and every handler is safe to repeat.
+"""
+
+import logging
+import secrets
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from plugin import money
+from plugin.catalog import services as catalog
+from plugin.checkout.models import Commission, Order, WebhookEvent
+from plugin.checkout.providers import get_provider
+from plugin.checkout.providers.base import PaymentEvent
+from plugin.errors import ApiError
+from plugin.extensions import db
+from plugin.models import utcnow
+from plugin.sharing import services as sharing
+
+log = logging.getLogger(__name__)
+
+
+def _quantity(value: object) -> int:
+    limit = current_app.config["OGSTORE_MAX_QUANTITY"]
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
+        raise ApiError("invalid_quantity", f"Quantity is a whole number from 1 to {limit}.", 422)
+    return value
+
+
+def _idempotency_key(value: str | None) -> str | None:
+    if value is not None and not 1 <= len(value) <= 255:
+        raise ApiError("invalid_idempotency_key", "An Idempotency-Key is 1-255 characters.", 400)
+    return value
+
+
+def start_checkout(
+    card_code: object,
+    quantity: object = 1,
+    variant: object = None,
+    click_id: object = None,
+    idempotency_key: str | None = None,
+) -> Order:
+    """A pending order for the card's product and a provider session to pay it."""
+    idempotency_key = _idempotency_key(idempotency_key)
+    if idempotency_key:
+        earlier = db.session.scalar(select(Order).filter_by(idempotency_key=idempotency_key))
+        if earlier is not None:
+            return earlier
+    card = sharing.get_card(card_code)
+    quantity = _quantity(quantity)
+    snapshot, price_moved = catalog.fresh_snapshot(catalog.get_snapshot(card.product_id))
+    if not snapshot.merchant.is_verified:
+        raise ApiError("merchant_not_verified", "This shop does not sell through ogstore yet.", 409)
+    sku, price, currency, availability = _priced_item(snapshot, variant)
+    click = sharing.click_of_card(card, click_id)
+    if price_moved:
+        raise ApiError(
+            "price_changed",
+            "The price changed since the page was shown; here is the new one.",
+            409,
+            price=money.major_str(price, currency),
+            currency=currency,
+        )
+    if availability in catalog.UNAVAILABLE:
+        raise ApiError("out_of_stock", "This product is not available right now.", 409)
+    order = Order(
+        id="ord_" + secrets.token_urlsafe(12),
+        card_id=card.id,
+        sharer_id=card.sharer_id,
+        click_id=click.id if click else None,
+        product_id=snapshot.id,
+        merchant_id=snapshot.merchant_id,
+        product_name=snapshot.name or snapshot.url,
+        sku=sku,
+        quantity=quantity,
+        unit_price_minor=price,
+        currency=currency,
+        total_minor=price * quantity,
+        provider=current_app.config["OGSTORE_PAYMENT_PROVIDER"],
+        idempotency_key=idempotency_key,
+    )
+    card_url = url_for("sharing.card_page", code=card.code, _external=True)
+    session = get_provider().create_session(
+        order, success_url=f"{card_url}?order={order.id}", cancel_url=card_url
+    )
+    order.provider_session_id = session.id
+    order.checkout_url = session.url
+    db.session.add(order)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent retry with the same Idempotency-Key won
+        db.session.rollback()
+        return db.session.scalars(select(Order).filter_by(idempotency_key=idempotency_key)).one()
+    return order
+
+
+def _priced_item(snapshot, variant: object) -> tuple[str | None, int, str, str | None]:
+    """(sku, unit price in minor units, currency, availability) of what is bought."""
+    if variant is None:
+        sku, availability = snapshot.data.get("sku"), snapshot.availability
+        price, currency = snapshot.price_minor, snapshot.currency
+    else:
+        offer = catalog.find_offer(snapshot, variant) if isinstance(variant, str) else None
+        if offer is None:
+            raise ApiError("unknown_variant", "This product has no such variant.", 422)
+        sku, availability = offer["sku"], offer.get("availability")
+        currency = offer.get("currency") or snapshot.currency
+        price = catalog.price_minor(offer.get("price"), currency)
+    if price is None or price <= 0 or currency is None:
+        raise ApiError("not_buyable", "The shop's page gives no price for this product.", 409)
+    return sku, price, currency, availability
+
+
+def get_order(order_id: str) -> Order:
+    order = db.session.get(Order, order_id)
+    if order is None:
+        raise ApiError("order_not_found", "No such order.", 404)
+    return order
+
+
+def card_url(order: Order) -> str:
+    """The card the order was bought from: where the buyer returns after paying."""
+    code = sharing.card_by_id(order.card_id).code
+    return url_for("sharing.card_page", code=code, _external=True)
+
+
+def order_for_session(session_id: str) -> Order:
+    order = db.session.scalar(select(Order).filter_by(provider_session_id=session_id))
+    if order is None:
+        raise ApiError("session_not_found", "No checkout session has that id.", 404)
+    return order
+
+
+def receive_webhook(provider_name: str, payload: bytes, headers) -> str:
+    """Verify a provider's webhook and apply it once. Every provider comes through here."""
+    provider = get_provider(provider_name)
+    return record_payment_event(provider.name, provider.parse_webhook(payload, headers))
+
+
+def record_payment_event(provider: str, event: PaymentEvent) -> str:
+    """Apply ``event`` unless the ledger has it already; returns what happened."""
+    db.session.add(WebhookEvent(provider=provider, event_id=event.id, type=event.type))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return "duplicate"
+    handler = _HANDLERS.get(event.type)
+    outcome = handler(event) if handler else "ignored"
+    try:
+        db.session.commit()
+    except IntegrityError:  # another event paid the same order at the same moment
+        db.session.rollback()
+        return "already_paid"
+    return outcome
+
+
+def _checkout_completed(event: PaymentEvent) -> str:
+    order = db.session.scalar(select(Order).filter_by(provider_session_id=event.session_id))
+    if order is None:
+        log.warning("payment event %s names an unknown session", event.id)
+        return "unknown_session"
+    if order.status == "paid":
+        return "already_paid"
+    if (event.amount_total, event.currency) != (order.total_minor, order.currency):
+        log.warning("payment event %s amount does not match order %s", event.id, order.id)
+        order.status = "amount_mismatch"
+        return "amount_mismatch"
+    order.status = "paid"
+    order.paid_at = utcnow()
+    rate = catalog.get_merchant(order.merchant_id).commission_bps
+    db.session.add(
+        Commission(
+            order_id=order.id,
+            sharer_id=order.sharer_id,
+            amount_minor=order.total_minor * rate // 10_000,
+            currency=order.currency,
+        )
+    )
+    return "paid"
+
+
+_HANDLERS = {"checkout.session.completed": _checkout_completed}
+
+
+def sales_summary(sharer_id: int) -> dict:
+    """Orders, paid sales, and revenue and commission per currency, for one sharer."""
+    orders = db.session.scalar(select(func.count()).where(Order.sharer_id == sharer_id))
+    paid = db.session.execute(
+        select(Order.currency, func.count(), func.sum(Order.total_minor))
+        .where(Order.sharer_id == sharer_id, Order.status == "paid")
+        .group_by(Order.currency)
+    ).all()
+    earned = db.session.execute(
+        select(Commission.currency, func.sum(Commission.amount_minor))
+        .where(Commission.sharer_id == sharer_id, Commission.status != "reversed")
+        .group_by(Commission.currency)
+    ).all()
+    return {
+        "orders": orders,
+        "sales": sum(count for _, count, _ in paid),
+        "revenue": {cur: money.major_str(int(total), cur) for cur, _, total in paid},
+        "commission": {cur: money.major_str(int(total), cur) for cur, total in earned},
+    }

@@ -1,0 +1,87 @@
+"""Checkout API, provider webhooks, and the demo provider's payment page."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from plugin import money
+from plugin.checkout import services
+from plugin.checkout.providers import get_provider
+from plugin.errors import ApiError
+from plugin.web import allow_any_origin, json_body
+
+bp = Blueprint("checkout", __name__, template_folder="templates")
+
+
+@bp.route("/api/v1/checkout", methods=["POST", "OPTIONS"])
+def checkout():
+    if request.method == "OPTIONS":
+        return allow_any_origin(current_app.make_default_options_response())
+    body = json_body()
+    order = services.start_checkout(
+        body.get("card"),
+        body.get("quantity", 1),
+        body.get("variant"),
+        body.get("click"),
+        request.headers.get("Idempotency-Key"),
+    )
+    response = current_app.make_response(
+        ({"order_id": order.id, "checkout_url": order.checkout_url}, 201)
+    )
+    return allow_any_origin(response)
+
+
+@bp.post("/c/<code>/buy")
+def buy_form(code: str):
+    """Buy from the card page without JavaScript: start a checkout, go to the provider."""
+    try:
+        order = services.start_checkout(
+            code,
+            request.form.get("quantity", 1, type=int),
+            request.form.get("variant") or None,
+            request.form.get("click", type=int),
+        )
+    except ApiError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+        return redirect(url_for("sharing.card_page", code=code), 303)
+    return redirect(order.checkout_url, 303)
+
+
+@bp.post("/webhooks/<provider>")
+def webhook(provider: str):
+    outcome = services.receive_webhook(provider, request.get_data(), request.headers)
+    return {"received": True, "outcome": outcome}
+
+
+@bp.get("/checkout/demo/<session_id>")
+def demo_checkout_page(session_id: str):
+    order = services.order_for_session(session_id)
+    return render_template(
+        "checkout/demo.html",
+        order=order,
+        unit_price=money.format_money(order.unit_price_minor, order.currency),
+        total=money.format_money(order.total_minor, order.currency),
+        card_url=services.card_url(order),
+    )
+
+
+@bp.post("/checkout/demo/<session_id>/pay")
+def demo_pay(session_id: str):
+    """The demo "provider" confirms payment by sending its webhook down the real path."""
+    provider = get_provider("demo")
+    order = services.order_for_session(session_id)
+    if order.provider != provider.name:
+        abort(404)
+    payload, headers = provider.completion_event(order)
+    services.receive_webhook(provider.name, payload, headers)
+    flash(f"Paid. Thank you! Order {order.id} is confirmed.", "notice")
+    return redirect(services.card_url(order), 303)

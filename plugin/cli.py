@@ -1,0 +1,59 @@
+"""The ``ogstore`` command: Flask's own commands (run, db, shell) plus ogstore's."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from plugin import create_app, metadata
+from plugin.config import fetch_allow_from_env
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main() -> None:
+    """ogstore: sell any Open Graph product where people already are."""
+
+
+@main.command("extract")
+@click.argument("url")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read this saved page instead of fetching URL.",
+)
+def extract_command(url: str, html_file: Path | None) -> None:
+    """Print the product JSON of the page at URL (fetched safely, or read from --html)."""
+    try:
+        if html_file is not None:
+            product = metadata.extract(html_file.read_bytes(), url)
+        else:
+            policy = metadata.FetchPolicy.from_allow_string(fetch_allow_from_env())
+            product = metadata.fetch_product(url, policy)
+    except metadata.MetadataError as error:
+        click.echo(f"error: {error.code}: {error.message}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(product.to_dict(), indent=2, ensure_ascii=False))
+
+
+@main.group("demo")
+def demo_group() -> None:
+    """The demo merchant, sharer and card that make the whole flow visible offline."""
+
+
+@demo_group.command("seed")
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Where the app will be served; the demo products live under it.",
+)
+@with_appcontext
+def demo_seed_command(base_url: str) -> None:
+    """Create (or refresh) the demo data and print the URLs to open."""
+    from plugin.demo.seed import seed_demo
+
+    for label, url in seed_demo(base_url.rstrip("/")).items():
+        click.echo(f"  {label:<22} {url}")

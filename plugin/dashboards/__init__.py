@@ -1,0 +1,1 @@
+"""Reports across domains: clicks from sharing, sales and earnings from checkout."""

@@ -1,0 +1,189 @@
+"""Parse a page once and read every syntax from the same tree into one ``Product``.
+
+Precedence, per field, when syntaxes disagree::
+
+    JSON-LD > microdata > RDFa > Open Graph > meta (title, description, X cards)
+
+Each field (name, price, images, …) is taken from the best syntax that has a
+value for it, and ``Product.sources`` records which one that was. Structured
+schema.org data comes first because it is what shops maintain for search
+engines and it ties price, currency and availability to one offer; Open Graph
+often lags behind it (cached share images, prices without currency).
+
+Two fields follow their own rules:
+
+* ``url``: the first canonical URL (JSON-LD/microdata/RDFa ``url``, ``og:url``,
+  ``<link rel=canonical>``) on the same host as the page; otherwise the page's
+  own URL. A page on one host cannot speak for a product on another.
+* ``offers``: from the best syntax that lists offers; when none does but a
+  price was found, a single offer is made from the top-level fields.
+
+``price``, ``currency``, ``availability`` and ``sku`` are the main offer's:
+the only offer, an AggregateOffer's ``lowPrice``, or among several offers or
+variants the first buyable one with a price (see ``schemaorg.main_offer``).
+"""
+
+import codecs
+import logging
+import re
+
+import lxml.html
+from lxml import etree
+
+from plugin.metadata import normalize
+from plugin.metadata.errors import MetadataError
+from plugin.metadata.product import Offer, Product
+from plugin.metadata.syntaxes import jsonld, meta, microdata, opengraph, rdfa
+from plugin.metadata.syntaxes.reading import Reading
+
+logger = logging.getLogger(__name__)
+
+READERS = (jsonld.read, microdata.read, rdfa.read, opengraph.read, meta.read)
+_MERGED_FIELDS = (
+    "name",
+    "description",
+    "images",
+    "price",
+    "currency",
+    "availability",
+    "brand",
+    "sku",
+    "gtin",
+    "mpn",
+)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16le"),
+    (codecs.BOM_UTF16_BE, "utf-16be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+_BASE_HREF = etree.XPath("//base/@href")
+_SNIFF_BYTES = 4096
+
+
+def extract(html: str | bytes, url: str, *, encoding: str | None = None) -> Product:
+    """The product ``html`` describes, read as if it were served at ``url``.
+
+    ``encoding`` is the charset of the HTTP ``Content-Type`` header, if any; a byte
+    order mark overrides it and it overrides ``<meta charset>``. Raises
+    ``MetadataError("no_product")`` when the page describes no product, and
+    nothing else, whatever the input.
+    """
+    try:
+        document = parse(html, encoding)
+    except (etree.ParserError, ValueError, LookupError, TypeError) as error:
+        raise MetadataError("no_product", "The page could not be read as HTML.") from error
+    base_url = _base_url(document, url)
+    readings = [reading for read in READERS if (reading := _read(read, document, base_url))]
+    if not any(reading.is_product or reading.price is not None for reading in readings):
+        raise MetadataError("no_product", "The page does not describe a product for sale.")
+    return merge(readings, url)
+
+
+def parse(html: str | bytes, encoding: str | None = None) -> lxml.html.HtmlElement:
+    """The page's lxml tree, bytes decoded by libxml2 in the charset ``sniff`` finds.
+
+    Charsets libxml2 does not know (a few East Asian ones) are decoded by Python.
+    """
+    if isinstance(html, str):
+        data, charset = html.encode("utf-8", "replace"), "utf-8"
+    else:
+        data, charset = sniff(bytes(html), encoding)
+    try:
+        parser = lxml.html.HTMLParser(encoding=charset, remove_comments=True)
+    except LookupError:
+        text = data.decode(charset, "replace").encode("utf-8")
+        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+        return lxml.html.document_fromstring(text, parser=parser)
+    return lxml.html.document_fromstring(data, parser=parser)
+
+
+def sniff(data: bytes, header_encoding: str | None) -> tuple[bytes, str]:
+    """The bytes to parse (BOM removed) and their charset, as browsers decide it.
+
+    Byte order mark, then the HTTP header's charset, then ``<meta charset>``, then
+    UTF-8 if the start of the page is valid UTF-8, else windows-1252.
+    """
+    for bom, charset in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :], charset
+    declared = _codec(header_encoding)
+    if declared is None:
+        match = _META_CHARSET.search(data[:_SNIFF_BYTES])
+        declared = _codec(match.group(1).decode("ascii")) if match else None
+        # A page read as bytes cannot be UTF-16 if its <meta> was found as ASCII.
+        if declared and declared.startswith("utf-16"):
+            declared = "utf-8"
+    if declared:
+        return data, declared
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data[: _SNIFF_BYTES * 16])
+    except UnicodeDecodeError:
+        return data, "windows-1252"
+    return data, "utf-8"
+
+
+def _codec(label: str | None) -> str | None:
+    """The codec for a charset ``label`` (Python's name, hyphenated as libxml2 wants it).
+
+    None when Python knows no such codec; Latin-1 and ASCII labels mean
+    windows-1252, as in browsers.
+    """
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip()).name
+    except (LookupError, ValueError):
+        return None
+    if name in ("latin-1", "iso8859-1", "cp1252", "ascii"):
+        return "windows-1252"
+    return name.replace("_", "-")
+
+
+def _base_url(document: lxml.html.HtmlElement, url: str) -> str:
+    """``<base href>`` resolved against the page URL: the base for relative links."""
+    href = next(iter(_BASE_HREF(document)), None)
+    return normalize.absolute_url(href, url) or url if href else url
+
+
+def _read(read, document: lxml.html.HtmlElement, base_url: str) -> Reading | None:
+    """One syntax's reading; a reader that fails on odd markup only loses its own syntax."""
+    try:
+        return read(document, base_url)
+    except Exception:
+        logger.warning("%s failed on %s", read.__module__, base_url, exc_info=True)
+        return None
+
+
+def merge(readings: list[Reading], page_url: str) -> Product:
+    """One ``Product`` from readings in precedence order (see the module docstring)."""
+    product = Product(url=page_url)
+    sources = product.sources
+    page_host = normalize.host(page_url)
+    for reading in readings:
+        if reading.url and normalize.host(reading.url) == page_host:
+            product.url, sources["url"] = reading.url, reading.syntax
+            break
+    for field in _MERGED_FIELDS:
+        for reading in readings:
+            value = getattr(reading, field)
+            if value is not None and value != [] and value != "":
+                setattr(product, field, value)
+                sources[field] = reading.syntax
+                break
+    with_offers = next((reading for reading in readings if reading.offers), None)
+    if with_offers:
+        product.offers = with_offers.offers
+        sources["offers"] = with_offers.syntax
+    elif product.price is not None:
+        product.offers = [
+            Offer(
+                sku=product.sku,
+                price=product.price,
+                currency=product.currency,
+                availability=product.availability,
+                url=product.url,
+            )
+        ]
+        sources["offers"] = sources["price"]
+    return product

@@ -1,0 +1,57 @@
+"""Open Graph and its product extension (``og:*``, ``product:*``), read straight off ``<meta>``.
+
+Pages put these tags in ``<head>`` or ``<body>``, with ``property`` or (wrongly)
+``name``; all are accepted. Where a tag repeats, the first wins, except
+``og:image`` which lists every picture.
+"""
+
+from lxml import etree
+
+from plugin.metadata import normalize
+from plugin.metadata.syntaxes.reading import Reading
+
+_TAGS = etree.XPath("//meta[@content][@property or @name]")
+_PREFIXES = ("og:", "product:")
+_IMAGE_KEYS = frozenset({"og:image", "og:image:url", "og:image:secure_url"})
+
+
+def read(document: etree._Element, base_url: str) -> Reading | None:
+    tags = collect(document)
+    if not tags:
+        return None
+
+    def first(*keys: str) -> str | None:
+        return next((tags[key][0] for key in keys if key in tags), None)
+
+    amount, symbol = normalize.price(first("product:price:amount", "og:price:amount"))
+    og_type = (first("og:type") or "").lower()
+    return Reading(
+        syntax="opengraph",
+        is_product="product" in og_type or any(key.startswith("product:") for key in tags),
+        url=normalize.absolute_url(first("og:url"), base_url),
+        name=normalize.text(first("og:title")),
+        description=normalize.text(first("og:description")),
+        images=normalize.image_urls(tags.get("og:image", []), base_url),
+        price=amount,
+        currency=normalize.currency(first("product:price:currency", "og:price:currency")) or symbol,
+        availability=normalize.availability(first("product:availability", "og:availability")),
+        brand=normalize.text(first("product:brand", "og:brand")),
+        sku=normalize.text(first("product:retailer_item_id", "product:sku")),
+        gtin=normalize.text(first("product:gtin", "product:ean", "product:upc", "product:isbn")),
+        mpn=normalize.text(first("product:mfr_part_no", "product:mpn")),
+    )
+
+
+def collect(document: etree._Element) -> dict[str, list[str]]:
+    """Open Graph tags by lower-case property, values in page order.
+
+    All ``og:image`` spellings are gathered under ``og:image``.
+    """
+    tags: dict[str, list[str]] = {}
+    for meta in _TAGS(document):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        if key.startswith(_PREFIXES):
+            tags.setdefault("og:image" if key in _IMAGE_KEYS else key, []).append(
+                meta.get("content")
+            )
+    return tags

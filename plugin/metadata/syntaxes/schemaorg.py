@@ -1,0 +1,216 @@
+"""schema.org Product/Offer graphs to a ``Reading``, shared by JSON-LD, microdata and RDFa.
+
+Each of those readers turns its syntax into plain JSON-LD-like nodes (dicts with
+``@type``); this module finds the product among them and reads its offers, so the
+schema.org rules (ProductGroup variants, AggregateOffer, priceSpecification, …)
+live in one place.
+"""
+
+from plugin.metadata import normalize
+from plugin.metadata.product import Offer
+from plugin.metadata.syntaxes.reading import Reading
+
+PRODUCT_TYPES = frozenset(
+    {
+        "product",
+        "productgroup",
+        "productmodel",
+        "individualproduct",
+        "someproducts",
+        "vehicle",
+        "car",
+    }
+)
+_GTIN_KEYS = ("gtin", "gtin13", "gtin12", "gtin14", "gtin8", "isbn")
+_VARIANT_KEYS = ("color", "size", "material", "pattern")
+# priceSpecification entries that describe a crossed-out price, not the price to pay.
+_NOT_THE_PRICE = frozenset({"listprice", "strikethroughprice", "msrp", "srp", "invoiceprice"})
+_MAX_DEPTH = 32
+
+
+def short_name(name: object) -> str:
+    """``"https://schema.org/Offer"``, ``"schema:Offer"``, ``"Offer"`` → ``"offer"``."""
+    return str(name).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].rsplit(":", 1)[-1].lower()
+
+
+def normalise_keys(value: object, depth: int = 0) -> object:
+    """Lower-case, prefix-free keys at every level (``"Offers"``, ``"schema:offers"``).
+
+    ``@``-keywords keep their name; nesting deeper than any real page is cut off.
+    """
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(value, dict):
+        return {
+            (key if key.startswith("@") else short_name(key)): normalise_keys(item, depth + 1)
+            for key, item in value.items()
+            if isinstance(key, str)
+        }
+    if isinstance(value, list):
+        return [normalise_keys(item, depth + 1) for item in value]
+    return value
+
+
+def types(node: dict) -> set[str]:
+    return {short_name(name) for name in normalize.as_list(node.get("@type")) if name}
+
+
+def find_products(value: object, depth: int = 0) -> list[dict]:
+    """Product nodes in document order; variants inside a product are not listed apart.
+
+    An ``Offer`` whose ``itemOffered`` is a product counts as that product with this offer.
+    """
+    if depth > _MAX_DEPTH:
+        return []
+    if isinstance(value, list):
+        return [found for item in value for found in find_products(item, depth + 1)]
+    if not isinstance(value, dict):
+        return []
+    node_types = types(value)
+    if node_types & PRODUCT_TYPES:
+        return [value]
+    offered = value.get("itemoffered")
+    if "offer" in node_types and isinstance(offered, dict) and types(offered) & PRODUCT_TYPES:
+        offer = {key: item for key, item in value.items() if key != "itemoffered"}
+        return [{**offered, "offers": offer}]
+    return [found for item in value.values() for found in find_products(item, depth + 1)]
+
+
+def read_products(nodes: list, base_url: str, syntax: str) -> Reading | None:
+    """The page's main product among ``nodes``: the first that has offers, else the first."""
+    products = find_products(normalise_keys(nodes))
+    if not products:
+        return None
+    main = next((node for node in products if node.get("offers") or node.get("hasvariant")), None)
+    return _reading(main or products[0], base_url, syntax)
+
+
+def _reading(product: dict, base_url: str, syntax: str) -> Reading:
+    sku = normalize.text(product.get("sku")) or normalize.text(product.get("productgroupid"))
+    offers = _offers(product, base_url, sku)
+    main = main_offer(offers)
+    price, currency = _aggregate_price(product)
+    if price is None and main:
+        price, currency = main.price, main.currency
+    return Reading(
+        syntax=syntax,
+        is_product=True,
+        url=normalize.absolute_url(product.get("url"), base_url),
+        name=normalize.text(product.get("name")),
+        description=normalize.text(product.get("description")),
+        images=normalize.image_urls(product.get("image"), base_url),
+        price=price,
+        currency=currency or (main.currency if main else None),
+        availability=main.availability if main else None,
+        brand=normalize.text(product.get("brand")) or normalize.text(product.get("manufacturer")),
+        sku=(main.sku if main else None) or sku,
+        gtin=next(filter(None, (normalize.text(product.get(key)) for key in _GTIN_KEYS)), None),
+        mpn=normalize.text(product.get("mpn")),
+        offers=offers,
+    )
+
+
+def main_offer(offers: list[Offer]) -> Offer | None:
+    """The offer the product's headline price comes from.
+
+    The first buyable offer with a price, else the first with a price, else the first.
+    """
+    priced = [offer for offer in offers if offer.price is not None]
+    buyable = [offer for offer in priced if offer.availability in normalize.BUYABLE]
+    return next(iter(buyable or priced or offers), None)
+
+
+def _aggregate_price(product: dict) -> tuple:
+    """An AggregateOffer's low price, which is the headline price when there is one."""
+    for node in normalize.as_list(product.get("offers")):
+        if isinstance(node, dict) and "aggregateoffer" in types(node):
+            amount, symbol = normalize.price(node.get("lowprice") or node.get("price"))
+            if amount is not None:
+                return amount, normalize.currency(node.get("pricecurrency")) or symbol
+    return None, None
+
+
+def _offers(product: dict, base_url: str, product_sku: str | None) -> list[Offer]:
+    """Every offer of the product, or of each of its variants (ProductGroup)."""
+    variants = [
+        node
+        for node in normalize.as_list(product.get("hasvariant"))
+        if isinstance(node, dict) and types(node) & PRODUCT_TYPES
+    ]
+    if not variants:
+        return _offers_of(product, base_url, product_sku, _attributes(product, []))
+    varies_by = [short_name(name) for name in normalize.as_list(product.get("variesby"))]
+    offers = []
+    for variant in variants:
+        variant_sku = normalize.text(variant.get("sku"))
+        attributes = _attributes(variant, varies_by)
+        found = _offers_of(variant, base_url, variant_sku, attributes)
+        if not found:
+            found = [Offer(sku=variant_sku, attributes=attributes)]
+        name = normalize.text(variant.get("name"))
+        for offer in found:
+            offer.name = offer.name or name
+        offers.extend(found)
+    return offers
+
+
+def _offers_of(
+    node: dict, base_url: str, sku: str | None, attributes: dict[str, str]
+) -> list[Offer]:
+    offers = []
+    for offer in normalize.as_list(node.get("offers")):
+        if not isinstance(offer, dict):
+            continue
+        inner = [item for item in normalize.as_list(offer.get("offers")) if isinstance(item, dict)]
+        if "aggregateoffer" in types(offer) and inner:
+            offers.extend(_offers_of(offer, base_url, sku, attributes))
+        else:
+            offers.append(_offer(offer, base_url, sku, attributes))
+    return offers
+
+
+def _offer(node: dict, base_url: str, sku: str | None, attributes: dict[str, str]) -> Offer:
+    amount, currency = _offer_price(node)
+    offered = node.get("itemoffered")
+    if isinstance(offered, dict):
+        attributes = {**attributes, **_attributes(offered, [])}
+    return Offer(
+        sku=normalize.text(node.get("sku")) or sku,
+        name=normalize.text(node.get("name")),
+        price=amount,
+        currency=currency,
+        availability=normalize.availability(node.get("availability")),
+        url=normalize.absolute_url(node.get("url"), base_url),
+        attributes=attributes,
+    )
+
+
+def _offer_price(node: dict) -> tuple:
+    """Price and currency of an offer, from itself or from its priceSpecification."""
+    candidates = [node] + [
+        spec
+        for spec in normalize.as_list(node.get("pricespecification"))
+        if isinstance(spec, dict)
+        and short_name(normalize.text(spec.get("pricetype")) or "") not in _NOT_THE_PRICE
+    ]
+    for candidate in candidates:
+        amount, symbol = normalize.price(candidate.get("price") or candidate.get("lowprice"))
+        if amount is not None:
+            code = normalize.currency(candidate.get("pricecurrency")) or symbol
+            return amount, code or normalize.currency(node.get("pricecurrency"))
+    return None, normalize.currency(node.get("pricecurrency"))
+
+
+def _attributes(node: dict, varies_by: list[str]) -> dict[str, str]:
+    """Variant attributes: the ``variesBy`` properties, colour/size, additionalProperty."""
+    attributes = {}
+    for key in dict.fromkeys([*varies_by, *_VARIANT_KEYS]):
+        value = normalize.text(node.get(key))
+        if value:
+            attributes[key] = value
+    for prop in normalize.as_list(node.get("additionalproperty")):
+        if isinstance(prop, dict):
+            name, value = normalize.text(prop.get("name")), normalize.text(prop.get("value"))
+            if name and value:
+                attributes[name] = value
+    return attributes

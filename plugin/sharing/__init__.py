@@ -1,0 +1,1 @@
+"""Sharers, their cards, and the visits those cards get."""

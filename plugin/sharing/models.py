@@ -1,0 +1,49 @@
+"""Sharers, cards (a product shared by a sharer, with a note) and clicks."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from plugin.extensions import db
+from plugin.models import created_at
+
+
+class Sharer(db.Model):
+    """Someone who shares cards and earns commission; known by a bearer token."""
+
+    __tablename__ = "sharers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handle: Mapped[str] = mapped_column(String(32), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = created_at()
+
+
+class Card(db.Model):
+    """One product shared by one sharer, reachable at ``/c/<code>``."""
+
+    __tablename__ = "cards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product_snapshots.id"), index=True)
+    sharer_id: Mapped[int] = mapped_column(ForeignKey("sharers.id"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = created_at()
+
+    sharer: Mapped[Sharer] = relationship()
+
+
+class Click(db.Model):
+    """A visit of a card. Crawlers' visits are kept as impressions (``is_bot``)."""
+
+    __tablename__ = "clicks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    referrer_host: Mapped[str | None] = mapped_column(String(255))
+    is_bot: Mapped[bool]
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = created_at()

@@ -1,0 +1,166 @@
+"""The rules for sharers and cards: tokens, card codes, and which visits are clicks."""
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from plugin.catalog import services as catalog
+from plugin.errors import ApiError
+from plugin.extensions import db
+from plugin.sharing.models import Card, Click, Sharer
+
+HANDLE = re.compile(r"[a-z0-9_]{2,30}")
+NOTE_MAX = 500
+CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: codes get read aloud
+CLICK_SOURCES = ("link", "qr", "embed")
+
+# User agents of link unfurlers, crawlers and other robots: impressions, not clicks.
+_BOT_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|preview|facebookexternalhit|facebookcatalog|embedly|"
+    r"whatsapp|telegram|skype|vkshare|pinterest|redditbot|applebot|bitlybot|"
+    r"headless|python-requests|curl|wget|go-http-client|okhttp|java/|libwww",
+    re.IGNORECASE,
+)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(sharer: Sharer) -> str:
+    """A new bearer token for ``sharer``, replacing any earlier one; shown once."""
+    token = "ogs_" + secrets.token_urlsafe(32)
+    sharer.token_hash = hash_token(token)
+    return token
+
+
+def create_sharer(handle: object) -> tuple[Sharer, str]:
+    """A new sharer and their bearer token; only the token's hash is stored."""
+    if not isinstance(handle, str) or not HANDLE.fullmatch(handle.strip().lower()):
+        raise ApiError("invalid_handle", "A handle is 2 to 30 letters, digits or underscores.", 422)
+    sharer = Sharer(handle=handle.strip().lower())
+    token = issue_token(sharer)
+    db.session.add(sharer)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ApiError("handle_taken", "That handle is taken; choose another.", 409) from None
+    return sharer, token
+
+
+def sharer_for_token(authorization: str | None) -> Sharer:
+    """The sharer an ``Authorization: Bearer <token>`` header names, else 401."""
+    scheme, _, token = (authorization or "").partition(" ")
+    sharer = None
+    if scheme.lower() == "bearer" and token.strip():
+        sharer = db.session.scalar(select(Sharer).filter_by(token_hash=hash_token(token.strip())))
+    if sharer is None:
+        raise ApiError("unauthorized", "A valid sharer token is required (Bearer).", 401)
+    return sharer
+
+
+def create_card(sharer: Sharer, url: object, note: object, *, code: str | None = None) -> Card:
+    """A card for the product at ``url``; the page is read through the catalog."""
+    if not isinstance(url, str) or not url.strip():
+        raise ApiError("invalid_url", "Give the product page's URL as `url`.", 400)
+    note = "" if note is None else note
+    if not isinstance(note, str) or len(note) > NOTE_MAX:
+        raise ApiError("invalid_note", f"A note is text of at most {NOTE_MAX} characters.", 422)
+    snapshot = catalog.read_product(url.strip())
+    card = Card(
+        code=code or "".join(secrets.choice(CODE_ALPHABET) for _ in range(8)),
+        product_id=snapshot.id,
+        sharer_id=sharer.id,
+        note=note.strip(),
+    )
+    db.session.add(card)
+    db.session.commit()
+    return card
+
+
+def get_card(code: object) -> Card:
+    card = db.session.scalar(select(Card).filter_by(code=code)) if isinstance(code, str) else None
+    if card is None:
+        raise ApiError("card_not_found", "No card has that code.", 404)
+    return card
+
+
+def card_by_id(card_id: int) -> Card:
+    return db.session.get(Card, card_id)
+
+
+def is_bot(user_agent: str | None, method: str) -> bool:
+    """Crawlers, unfurlers and HEAD requests make impressions, never clicks."""
+    return method == "HEAD" or not user_agent or bool(_BOT_AGENT.search(user_agent))
+
+
+def _ip_hash(ip: str | None) -> str | None:
+    """A salted hash of the visitor's IP; the salt changes daily, the IP is never stored."""
+    if not ip:
+        return None
+    salt = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), date.today().isoformat().encode(), "sha256"
+    ).digest()
+    return hmac.new(salt, ip.encode(), "sha256").hexdigest()
+
+
+def _host_of(url: str | None) -> str | None:
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+    return host[:255] if host else None
+
+
+def record_visit(
+    card: Card,
+    *,
+    user_agent: str | None,
+    method: str,
+    referrer: str | None,
+    ip: str | None,
+    source: str = "link",
+) -> Click:
+    """Store a visit of ``card``; the caller uses ``click.is_bot`` to tell clicks apart."""
+    click = Click(
+        card_id=card.id,
+        source=source if source in CLICK_SOURCES else "link",
+        referrer_host=_host_of(referrer),
+        is_bot=is_bot(user_agent, method),
+        ip_hash=_ip_hash(ip),
+    )
+    db.session.add(click)
+    db.session.commit()
+    return click
+
+
+def click_of_card(card: Card, click_id: object) -> Click | None:
+    """The human click ``click_id`` if it belongs to ``card``; anything else is ignored."""
+    if not isinstance(click_id, int) or isinstance(click_id, bool):
+        return None
+    click = db.session.get(Click, click_id)
+    return click if click is not None and click.card_id == card.id and not click.is_bot else None
+
+
+def cards_of(sharer: Sharer) -> list[Card]:
+    return list(db.session.scalars(select(Card).filter_by(sharer_id=sharer.id).order_by(Card.id)))
+
+
+def visit_counts(sharer_id: int) -> dict[str, int]:
+    """Clicks (humans) and impressions (crawlers) over all of a sharer's cards."""
+    rows = db.session.execute(
+        select(Click.is_bot, func.count())
+        .join(Card, Card.id == Click.card_id)
+        .where(Card.sharer_id == sharer_id)
+        .group_by(Click.is_bot)
+    )
+    counts = {bool(is_bot): n for is_bot, n in rows}
+    return {"clicks": counts.get(False, 0), "impressions": counts.get(True, 0)}
