@@ -26,14 +26,15 @@ variants the first buyable one with a price (see ``schemaorg.main_offer``).
 import codecs
 import logging
 import re
+from collections.abc import Callable
 
-import lxml.html
 from lxml import etree
 
 from plugin.metadata import normalize
 from plugin.metadata.errors import MetadataError
 from plugin.metadata.product import Offer, Product
 from plugin.metadata.syntaxes import jsonld, meta, microdata, opengraph, rdfa
+from plugin.metadata.syntaxes.page import Page
 from plugin.metadata.syntaxes.reading import Reading
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,6 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16be"),
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
-_BASE_HREF = etree.XPath("//base/@href")
 _SNIFF_BYTES = 4096
 
 
@@ -71,17 +71,20 @@ def extract(html: str | bytes, url: str, *, encoding: str | None = None) -> Prod
     """
     try:
         document = parse(html, encoding)
-    except (etree.ParserError, ValueError, LookupError, TypeError) as error:
+    except (etree.LxmlError, ValueError, LookupError, TypeError) as error:
         raise MetadataError("no_product", "The page could not be read as HTML.") from error
-    base_url = _base_url(document, url)
-    readings = [reading for read in READERS if (reading := _read(read, document, base_url))]
+    page = Page(document, url)
+    readings = [reading for read in READERS if (reading := _read(read, page))]
     if not any(reading.is_product or reading.price is not None for reading in readings):
         raise MetadataError("no_product", "The page does not describe a product for sale.")
     return merge(readings, url)
 
 
-def parse(html: str | bytes, encoding: str | None = None) -> lxml.html.HtmlElement:
+def parse(html: str | bytes, encoding: str | None = None) -> etree._Element:
     """The page's lxml tree, bytes decoded by libxml2 in the charset ``sniff`` finds.
+
+    A plain ``etree.HTMLParser``: ``lxml.html``'s element classes are looked up in
+    Python for every element touched, a cost readers here do not need.
 
     Charsets libxml2 does not know (a few East Asian ones) are decoded by Python.
     """
@@ -90,12 +93,14 @@ def parse(html: str | bytes, encoding: str | None = None) -> lxml.html.HtmlEleme
     else:
         data, charset = sniff(bytes(html), encoding)
     try:
-        parser = lxml.html.HTMLParser(encoding=charset, remove_comments=True)
+        parser = etree.HTMLParser(encoding=charset, remove_comments=True)
     except LookupError:
-        text = data.decode(charset, "replace").encode("utf-8")
-        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
-        return lxml.html.document_fromstring(text, parser=parser)
-    return lxml.html.document_fromstring(data, parser=parser)
+        data = data.decode(charset, "replace").encode("utf-8")
+        parser = etree.HTMLParser(encoding="utf-8", remove_comments=True)
+    root = etree.fromstring(data, parser=parser)
+    if root is None:
+        raise ValueError("the document is empty")
+    return root
 
 
 def sniff(data: bytes, header_encoding: str | None) -> tuple[bytes, str]:
@@ -140,18 +145,12 @@ def _codec(label: str | None) -> str | None:
     return name.replace("_", "-")
 
 
-def _base_url(document: lxml.html.HtmlElement, url: str) -> str:
-    """``<base href>`` resolved against the page URL: the base for relative links."""
-    href = next(iter(_BASE_HREF(document)), None)
-    return normalize.absolute_url(href, url) or url if href else url
-
-
-def _read(read, document: lxml.html.HtmlElement, base_url: str) -> Reading | None:
+def _read(read: Callable[[Page], Reading | None], page: Page) -> Reading | None:
     """One syntax's reading; a reader that fails on odd markup only loses its own syntax."""
     try:
-        return read(document, base_url)
+        return read(page)
     except Exception:
-        logger.warning("%s failed on %s", read.__module__, base_url, exc_info=True)
+        logger.warning("%s failed on %s", read.__module__, page.url, exc_info=True)
         return None
 
 

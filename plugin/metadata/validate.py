@@ -13,9 +13,8 @@ from plugin import money
 from plugin.metadata import normalize
 from plugin.metadata.extract import parse
 from plugin.metadata.syntaxes import jsonld, opengraph
+from plugin.metadata.syntaxes.page import Page
 from plugin.metadata.syntaxes.reading import Reading
-
-_TWITTER_CARD = etree.XPath("//meta[translate(@name, 'TWICARD', 'twicard')='twitter:card']")
 
 # (tag, level, rule, source, why it matters) for tags whose absence is the whole problem.
 _REQUIRED_OG = (
@@ -73,7 +72,7 @@ def validate(html: str | bytes, url: str) -> list[Finding]:
     """Findings for the page ``html`` served at ``url``: errors first, then warnings."""
     try:
         document = parse(html)
-    except (etree.ParserError, ValueError, LookupError, TypeError):
+    except (etree.LxmlError, ValueError, LookupError, TypeError):
         return [
             Finding(
                 "error",
@@ -83,9 +82,10 @@ def validate(html: str | bytes, url: str) -> list[Finding]:
                 "Open Graph",
             )
         ]
-    tags = opengraph.collect(document)
+    page = Page(document, url)
+    tags = opengraph.collect(page)
     try:
-        structured = jsonld.read(document, url)
+        structured = jsonld.read(page)
     except Exception:  # a validator reports what it can rather than fail on odd markup
         structured = None
     findings = [
@@ -93,7 +93,7 @@ def validate(html: str | bytes, url: str) -> list[Finding]:
         *_structured_data_findings(structured),
         *_consistency_findings(tags, structured),
     ]
-    if not _TWITTER_CARD(document):
+    if not any((meta.get("name") or "").lower() == "twitter:card" for meta in page.metas):
         findings.append(
             Finding(
                 "warning",

@@ -1,1 +1,1 @@
-"""One reader per metadata syntax, each ``read(document, base_url) -> Reading | None``."""
+"""One reader per metadata syntax, each ``read(page: Page) -> Reading | None``."""

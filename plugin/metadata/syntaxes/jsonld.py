@@ -11,21 +11,24 @@ import json
 import re
 from decimal import Decimal
 
-from lxml import etree
-
 from plugin.metadata.syntaxes import schemaorg
+from plugin.metadata.syntaxes.page import Page
 from plugin.metadata.syntaxes.reading import Reading
 
-_SCRIPTS = etree.XPath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")
 _WRAPPERS = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
 _NOISE = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
 _DECODER = json.JSONDecoder(parse_float=Decimal, strict=False)
 _MAX_DEPTH = 32
 
 
-def read(document: etree._Element, base_url: str) -> Reading | None:
-    nodes = [node for script in _SCRIPTS(document) for node in parse_block(script.text or "")]
-    return schemaorg.read_products(_inline_references(nodes), base_url, "json-ld")
+def read(page: Page) -> Reading | None:
+    nodes = [
+        node
+        for script in page.scripts
+        if "ld+json" in script.get("type", "").lower()
+        for node in parse_block(script.text or "")
+    ]
+    return schemaorg.read_products(_inline_references(nodes), page.base_url, "json-ld")
 
 
 def parse_block(text: str) -> list:

@@ -5,18 +5,17 @@ Pages put these tags in ``<head>`` or ``<body>``, with ``property`` or (wrongly)
 ``og:image`` which lists every picture.
 """
 
-from lxml import etree
-
 from plugin.metadata import normalize
+from plugin.metadata.syntaxes.page import Page
 from plugin.metadata.syntaxes.reading import Reading
 
-_TAGS = etree.XPath("//meta[@content][@property or @name]")
 _PREFIXES = ("og:", "product:")
 _IMAGE_KEYS = frozenset({"og:image", "og:image:url", "og:image:secure_url"})
 
 
-def read(document: etree._Element, base_url: str) -> Reading | None:
-    tags = collect(document)
+def read(page: Page) -> Reading | None:
+    tags = collect(page)
+    base_url = page.base_url
     if not tags:
         return None
 
@@ -42,15 +41,15 @@ def read(document: etree._Element, base_url: str) -> Reading | None:
     )
 
 
-def collect(document: etree._Element) -> dict[str, list[str]]:
+def collect(page: Page) -> dict[str, list[str]]:
     """Open Graph tags by lower-case property, values in page order.
 
     All ``og:image`` spellings are gathered under ``og:image``.
     """
     tags: dict[str, list[str]] = {}
-    for meta in _TAGS(document):
+    for meta in page.metas:
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
-        if key.startswith(_PREFIXES):
+        if key.startswith(_PREFIXES) and meta.get("content") is not None:
             tags.setdefault("og:image" if key in _IMAGE_KEYS else key, []).append(
                 meta.get("content")
             )

@@ -7,9 +7,9 @@ pyRdfa needs its own DOM and is far slower than the rest of ``extract`` together
 from lxml import etree
 
 from plugin.metadata.syntaxes import schemaorg
+from plugin.metadata.syntaxes.page import Page
 from plugin.metadata.syntaxes.reading import Reading
 
-_TOP_SCOPES = etree.XPath("//*[@typeof][not(ancestor::*[@typeof])]")
 _OWN_PROPERTIES = etree.XPath(
     "set:difference(.//*[@property], .//*[@typeof]//*[@property])",
     namespaces={"set": "http://exslt.org/sets"},
@@ -18,11 +18,15 @@ _LINK_TAGS = frozenset({"a", "area", "link"})
 _SOURCE_TAGS = frozenset({"img", "audio", "video", "source", "iframe", "embed"})
 
 
-def read(document: etree._Element, base_url: str) -> Reading | None:
-    scopes = _TOP_SCOPES(document)
+def read(page: Page) -> Reading | None:
+    scopes = [
+        scope
+        for scope in page.rdfa_scopes
+        if not any(node.get("typeof") is not None for node in scope.iterancestors())
+    ]
     if not scopes:
         return None
-    return schemaorg.read_products([_node(scope) for scope in scopes], base_url, "rdfa")
+    return schemaorg.read_products([_node(scope) for scope in scopes], page.base_url, "rdfa")
 
 
 def _node(scope: etree._Element) -> dict:

@@ -1,0 +1,36 @@
+"""A parsed page as every reader sees it: the tree, its base URL, and an index.
+
+Walking a big tree costs about as much as any reader's own work, so the tags
+readers look for are gathered here in two walks, not one walk per reader and
+per tag: ``<meta>``/``<link>``/``<title>``/``<base>``/``<script>``, and the
+elements carrying microdata or RDFa attributes.
+"""
+
+from lxml import etree
+
+from plugin.metadata import normalize
+
+_INDEXED_TAGS = ("meta", "link", "title", "base", "script")
+# Attribute nodes, not elements with a predicate: libxml2 walks this faster.
+_ANNOTATIONS = etree.XPath("//@itemscope | //@typeof | //@itemprop")
+
+
+class Page:
+    def __init__(self, root: etree._Element, url: str) -> None:
+        self.root = root
+        self.url = url
+        tags: dict[str, list[etree._Element]] = {tag: [] for tag in _INDEXED_TAGS}
+        for element in root.iter(*_INDEXED_TAGS):
+            tags[element.tag].append(element)
+        self.metas = tags["meta"]
+        self.links = tags["link"]
+        self.titles = tags["title"]
+        self.scripts = tags["script"]
+        base_href = next((base.get("href") for base in tags["base"] if base.get("href")), None)
+        self.base_url = normalize.absolute_url(base_href, url) or url if base_href else url
+        found: dict[str, list[etree._Element]] = {"itemscope": [], "typeof": [], "itemprop": []}
+        for attribute in _ANNOTATIONS(root):
+            found[attribute.attrname].append(attribute.getparent())
+        self.item_scopes = found["itemscope"]
+        self.rdfa_scopes = found["typeof"]
+        self.item_props = found["itemprop"]
