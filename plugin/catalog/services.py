@@ -54,6 +54,39 @@ def merchant_for_domain(domain: str) -> Merchant:
     return merchant
 
 
+def merchant_for_url(url: object) -> Merchant:
+    """The merchant for the shop at ``url``, registered on first sight."""
+    if not isinstance(url, str) or urlsplit(url.strip()).scheme not in ("http", "https"):
+        raise ApiError("invalid_url", "Give the shop's address as `url` (http or https).", 400)
+    domain = domain_of(url.strip())
+    if not domain:
+        raise ApiError("invalid_url", "Give the shop's address as `url` (http or https).", 400)
+    merchant = merchant_for_domain(domain)
+    db.session.commit()
+    return merchant
+
+
+def verification_meta(merchant: Merchant) -> str:
+    """The tag a shop puts in its pages' <head> to prove it owns its domain."""
+    return f'<meta name="{VERIFICATION_META}" content="{merchant.verification_token}">'
+
+
+def verify_merchant_at(url: object) -> Merchant:
+    """Verify the merchant of ``url`` from that page's tag; 422 if the tag is not there."""
+    merchant = merchant_for_url(url)
+    try:
+        page = metadata.fetch_page(url.strip(), fetch_policy())
+    except metadata.MetadataError as error:
+        raise ApiError.from_metadata(error) from None
+    if domain_of(page.url) != merchant.domain or not verify_merchant(merchant, page.content):
+        raise ApiError(
+            "verification_failed",
+            f"The page has no {verification_meta(merchant)} tag; add it to <head> and retry.",
+            422,
+        )
+    return merchant
+
+
 def verify_merchant(merchant: Merchant, html: str | bytes) -> bool:
     """Mark ``merchant`` verified if ``html`` (its home page) carries its token."""
     tag = BeautifulSoup(html, "lxml").find("meta", attrs={"name": VERIFICATION_META})

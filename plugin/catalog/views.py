@@ -4,6 +4,7 @@ from flask import Blueprint, request
 
 from plugin.catalog import services
 from plugin.errors import ApiError
+from plugin.web import json_body
 
 bp = Blueprint("catalog", __name__)
 
@@ -31,3 +32,24 @@ def validate():
         "warnings": sum(f.level == "warning" for f in findings),
         "findings": [f.to_dict() for f in findings],
     }
+
+
+def _merchant_json(merchant) -> dict:
+    return {
+        "domain": merchant.domain,
+        "verified": merchant.is_verified,
+        "verification_meta": services.verification_meta(merchant),
+    }
+
+
+@bp.post("/api/v1/merchants")
+def register_merchant():
+    """Start selling: the shop gets the tag that proves it owns its domain."""
+    merchant = services.merchant_for_url(json_body().get("url"))
+    return _merchant_json(merchant), 201
+
+
+@bp.post("/api/v1/merchants/verify")
+def verify_merchant():
+    """Read the shop's page (safely) and look for its verification tag."""
+    return _merchant_json(services.verify_merchant_at(json_body().get("url")))

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from plugin import metadata
 from plugin.catalog import services as catalog
+from plugin.dashboards.services import login_link_token
 from plugin.demo import DEMO_CARD_CODE, DEMO_PRODUCT_SLUG, DEMO_SHARER_HANDLE
 from plugin.demo.products import PRODUCTS, SHOP_NAME
 from plugin.extensions import db
@@ -71,5 +72,8 @@ def seed_demo(base_url: str) -> dict[str, str]:
         "demo shop": f"{base_url}/demo/shop/",
         "demo blog": f"{base_url}/demo/blog",
         "a sharer's card": f"{base_url}/c/{DEMO_CARD_CODE}",
+        "sharer dashboard": f"{base_url}/dashboard/login/{login_link_token('sharer', sharer.id)}",
+        "merchant dashboard": f"{base_url}/dashboard/login/"
+        + login_link_token("merchant", merchant.id),
         "sharer API token": token,
     }

@@ -293,15 +293,15 @@ def is_public(address: IPAddress) -> bool:
 class _Guard:
     """One fetch's address checks and its deadline watchdog.
 
-    Connections register here, so that ``expire`` can shut their sockets down:
-    that interrupts a read blocked on a drip-fed body or headers.
+    Sockets register here, so that ``expire`` can shut them down: that interrupts
+    a read blocked on a drip-fed body or headers.
     """
 
     def __init__(self, policy: FetchPolicy) -> None:
         self.policy = policy
         self.deadline = time.monotonic() + policy.total_timeout
         self.expired = False
-        self._connections: list[HTTPConnection] = []
+        self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
 
     def remaining(self) -> float:
@@ -313,23 +313,22 @@ class _Guard:
     def addresses(self, host: str, port: int) -> list[tuple]:
         """Resolved addresses of ``host``, all checked; ``blocked_address`` otherwise."""
         host = host.strip("[]").lower().rstrip(".")
-        admitted = self.policy.admits(host)
-        if port not in _DEFAULT_PORTS and not admitted:
-            raise MetadataError("blocked_address", "Only ports 80 and 443 can be fetched.")
         try:
             records = resolve(host, port)
         except (OSError, UnicodeError) as error:
             raise MetadataError("fetch_failed", "The host name could not be resolved.") from error
         if not records:
             raise MetadataError("fetch_failed", "The host name could not be resolved.")
-        if not admitted:
-            for record in records:
-                address = ipaddress.ip_address(record[4][0].split("%", 1)[0])
-                if not is_public(address):
-                    raise MetadataError(
-                        "blocked_address",
-                        "The address points to a private or reserved network and is refused.",
-                    )
+        if self.policy.admits(host):
+            return records
+        for record in records:
+            if not is_public(ipaddress.ip_address(record[4][0].split("%", 1)[0])):
+                raise MetadataError(
+                    "blocked_address",
+                    "The address points to a private or reserved network and is refused.",
+                )
+        if port not in _DEFAULT_PORTS:
+            raise MetadataError("blocked_address", "Only ports 80 and 443 can be fetched.")
         return records
 
     def connect(self, connection: HTTPConnection) -> socket.socket:
@@ -347,23 +346,29 @@ class _Guard:
                 sock.close()
                 error = failure
                 continue
-            with self._lock:
-                self._connections.append(connection)
-            if self.expired:
-                self.expire()
+            self.track(sock)
             return sock
         raise error or OSError("no address to connect to")
 
+    def track(self, sock: socket.socket) -> None:
+        """Remember a socket so the deadline can interrupt reads on it."""
+        with self._lock:
+            self._sockets.append(sock)
+        if self.expired:
+            self.expire()
+
     def expire(self) -> None:
-        """Called by the watchdog at the deadline: stop every read in progress."""
+        """Called by the watchdog at the deadline: stop every read in progress.
+
+        Sockets already closed or detached (wrapped in TLS) refuse the shutdown,
+        which is fine: their replacement is tracked too.
+        """
         self.expired = True
         with self._lock:
-            connections = list(self._connections)
-        for connection in connections:
-            sock = connection.sock
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 class _GuardedConnectionMixin:
@@ -372,6 +377,10 @@ class _GuardedConnectionMixin:
     def __init__(self, *args, guard: _Guard, **kwargs) -> None:
         self._guard = guard
         super().__init__(*args, **kwargs)
+
+    def connect(self) -> None:
+        super().connect()
+        self._guard.track(self.sock)  # the TLS-wrapped socket, for HTTPS
 
     def _new_conn(self) -> socket.socket:
         try:

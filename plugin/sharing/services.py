@@ -164,3 +164,13 @@ def visit_counts(sharer_id: int) -> dict[str, int]:
     )
     counts = {bool(is_bot): n for is_bot, n in rows}
     return {"clicks": counts.get(False, 0), "impressions": counts.get(True, 0)}
+
+
+def handles(sharer_ids) -> dict[int, str]:
+    """Sharer handles by id, for reports."""
+    rows = db.session.execute(select(Sharer.id, Sharer.handle).where(Sharer.id.in_(sharer_ids)))
+    return dict(rows.all())
+
+
+def get_sharer(sharer_id: int) -> Sharer | None:
+    return db.session.get(Sharer, sharer_id)

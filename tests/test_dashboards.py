@@ -1,0 +1,31 @@
+"""Dashboards open from signed links and show the funnel and the money."""
+
+import re
+
+from plugin.dashboards.services import login_link_token
+
+
+def test_sharer_and_merchant_dashboards_show_a_sale(client, demo):
+    started = client.post("/api/v1/checkout", json={"card": "trail-lena", "quantity": 1})
+    checkout_path = "/" + started.get_json()["checkout_url"].split("/", 3)[3]
+    assert client.post(checkout_path + "/pay").status_code == 303
+
+    assert client.get("/dashboard").status_code == 401
+    sharer_link = demo["sharer dashboard"].split("/", 3)[3]
+    response = client.get("/" + sharer_link, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "@lena" in html
+    assert re.search(r"<td>EUR</td><td>89.00</td><td><strong>8.90</strong>", html)
+    assert "/c/trail-lena" in html and "&lt;ogstore-card" in html
+
+    merchant_link = demo["merchant dashboard"].split("/", 3)[3]
+    html = client.get("/" + merchant_link, follow_redirects=True).get_data(as_text=True)
+    assert "Trailhead Supply Co." in html and "@lena" in html and "€89.00" in html
+
+
+def test_forged_login_links_are_refused(client, app):
+    with app.app_context():
+        token = login_link_token("sharer", 1)
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert client.get(f"/dashboard/login/{forged}").status_code == 403
+    assert client.get("/dashboard/merchant").status_code == 401
