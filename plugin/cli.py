@@ -17,18 +17,21 @@ def main() -> None:
 
 
 @main.command("extract")
-@click.argument("url")
+@click.argument("url", required=False)
 @click.option(
     "--html",
     "html_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Read this saved page instead of fetching URL.",
+    help="Read this saved page instead of fetching one.",
 )
-def extract_command(url: str, html_file: Path | None) -> None:
-    """Print the product JSON of the page at URL (fetched safely, or read from --html)."""
+@click.option("--url", "page_url", help="With --html: the address the page was saved from.")
+def extract_command(url: str | None, html_file: Path | None, page_url: str | None) -> None:
+    """Print the product JSON of the page at URL, fetched safely (or of a saved --html page)."""
+    if (html_file is None) == (url is None) or (html_file is not None) != (page_url is not None):
+        raise click.UsageError("Give a URL, or --html FILE with --url PAGE_URL.")
     try:
         if html_file is not None:
-            product = metadata.extract(html_file.read_bytes(), url)
+            product = metadata.extract(html_file.read_bytes(), page_url)
         else:
             policy = metadata.FetchPolicy.from_allow_string(fetch_allow_from_env())
             product = metadata.fetch_product(url, policy)

@@ -75,7 +75,7 @@ def blog_server():
     pages: dict[str, bytes] = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the http.server API
+        def do_GET(self):
             body = pages.get(self.path)
             self.send_response(200 if body is not None else 404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -83,7 +83,7 @@ def blog_server():
             self.end_headers()
             self.wfile.write(body or b"")
 
-        def log_message(self, format, *args):  # noqa: A002 - quiet
+        def log_message(self, *args):  # quiet
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -63,7 +63,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             pass
 
     def gzip_bomb(self):
-        body = gzip.compress(b"<p>" + b"\0" * 50_000_000, compresslevel=9)
+        body = gzip.compress(b"<p>" + b"\0" * 20_000_000, compresslevel=9)
         self.reply(200, body, headers=[("Content-Encoding", "gzip")])
 
 
