@@ -1,8 +1,8 @@
 """Product reads are cached in-process by default and in Redis when OGSTORE_REDIS_URL is set."""
 
 import redis as redis_client
-
 from conftest import REDIS_URL, TEST_SETTINGS, service_unavailable
+
 from plugin import create_app
 from plugin.catalog import services as catalog
 from plugin.config import settings_from_env
