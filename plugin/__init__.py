@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, PackageLoader
 from plugin.config import settings_from_env
 from plugin.errors import register_error_handlers
 from plugin.extensions import cache, db, migrate
+from plugin.web import allow_any_origin
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db)
     cache.init_app(app)
     register_error_handlers(app)
+    app.after_request(allow_any_origin)
     _register_blueprints(app)
 
     @app.get("/")

@@ -14,8 +14,14 @@ def json_body() -> dict:
     return body
 
 
+# The endpoints the widget calls from any blog: open to every origin, without cookies.
+PUBLIC_ENDPOINTS = frozenset({"sharing.card_json", "checkout.checkout"})
+
+
 def allow_any_origin(response: Response) -> Response:
-    """CORS for the public endpoints the widget calls from any blog (no cookies involved)."""
+    """CORS for the widget's endpoints, on answers and errors alike (after every request)."""
+    if request.endpoint not in PUBLIC_ENDPOINTS:
+        return response
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Headers"] = "Content-Type, Idempotency-Key"
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"

@@ -33,12 +33,18 @@ TEST_SETTINGS = {
 }
 
 
-def service_unavailable(name: str, error: Exception):
+def service_unavailable(name: str, error: object):
     """Skip here, fail on CI: CI must never go green without the real service."""
-    message = f"{name} is not reachable: {error}"
+    message = f"{name} is not available: {error}"
     if ON_CI:
         pytest.fail(message + " (CI requires it)")
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def require_service():
+    """``service_unavailable`` for conftests and tests below this folder."""
+    return service_unavailable
 
 
 def _migrated(url: str) -> None:
@@ -86,8 +92,30 @@ def database_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url})
+def app_factory(database_url):
+    """``make(**settings)``: another app on this test's database, e.g. with a Redis cache."""
+
+    def make(**settings):
+        return create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url, **settings})
+
+    return make
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis on 127.0.0.1:6379 (database 15), emptied for the test."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    except redis.RedisError as error:
+        service_unavailable("Redis", error)
+    return REDIS_URL
+
+
+@pytest.fixture
+def app(app_factory, database_url):
+    app = app_factory()
     with app.app_context():
         if database_url.startswith("postgresql"):
             _empty_tables()

@@ -69,7 +69,9 @@ def test_a_sale_is_credited_to_its_sharer_exactly_once(app, client, demo):
     assert checkout_page.status_code == 200
     assert "Pay €178.00" in checkout_page.get_data(as_text=True)
     paid = client.post(checkout_path + "/pay")
-    assert paid.status_code == 303 and paid.location.endswith(f"/c/{code}")
+    assert paid.status_code == 303 and paid.location.endswith(f"/c/{code}?order={order_id}")
+    # The buyer's return to the card is not another click.
+    assert client.get(paid.location, headers={"User-Agent": BROWSER}).status_code == 200
 
     with app.app_context():
         order = db.session.get(Order, order_id)

@@ -84,9 +84,8 @@ def start_checkout(
         provider=current_app.config["OGSTORE_PAYMENT_PROVIDER"],
         idempotency_key=idempotency_key,
     )
-    card_url = url_for("sharing.card_page", code=card.code, _external=True)
     session = get_provider().create_session(
-        order, success_url=f"{card_url}?order={order.id}", cancel_url=card_url
+        order, success_url=card_url(order, paid=True), cancel_url=card_url(order)
     )
     order.provider_session_id = session.id
     order.checkout_url = session.url
@@ -123,10 +122,11 @@ def get_order(order_id: str) -> Order:
     return order
 
 
-def card_url(order: Order) -> str:
-    """The card the order was bought from: where the buyer returns after paying."""
+def card_url(order: Order, *, paid: bool = False) -> str:
+    """The card the order was bought from: where the buyer returns, paid or not."""
     code = sharing.card_by_id(order.card_id).code
-    return url_for("sharing.card_page", code=code, _external=True)
+    query = {"order": order.id} if paid else {}
+    return url_for("sharing.card_page", code=code, _external=True, **query)
 
 
 def order_for_session(session_id: str) -> Order:

@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,15 +14,13 @@ from plugin import money
 from plugin.checkout import services
 from plugin.checkout.providers import get_provider
 from plugin.errors import ApiError
-from plugin.web import allow_any_origin, json_body
+from plugin.web import json_body
 
 bp = Blueprint("checkout", __name__, template_folder="templates")
 
 
-@bp.route("/api/v1/checkout", methods=["POST", "OPTIONS"])
+@bp.post("/api/v1/checkout")
 def checkout():
-    if request.method == "OPTIONS":
-        return allow_any_origin(current_app.make_default_options_response())
     body = json_body()
     order = services.start_checkout(
         body.get("card"),
@@ -32,10 +29,7 @@ def checkout():
         body.get("click"),
         request.headers.get("Idempotency-Key"),
     )
-    response = current_app.make_response(
-        ({"order_id": order.id, "checkout_url": order.checkout_url}, 201)
-    )
-    return allow_any_origin(response)
+    return {"order_id": order.id, "checkout_url": order.checkout_url}, 201
 
 
 @bp.post("/c/<code>/buy")
@@ -84,4 +78,4 @@ def demo_pay(session_id: str):
     payload, headers = provider.completion_event(order)
     services.receive_webhook(provider.name, payload, headers)
     flash(f"Paid. Thank you! Order {order.id} is confirmed.", "notice")
-    return redirect(services.card_url(order), 303)
+    return redirect(services.card_url(order, paid=True), 303)

@@ -1,7 +1,7 @@
 """Read product metadata from web pages: fetch safely, read every syntax once, normalise.
 
 No Flask here: the package is a library (``extract``, ``fetch_product``) and a
-command line tool (``python -m plugin.metadata URL``).
+command line tool (``ogstore extract URL``).
 """
 
 from plugin.metadata.errors import MetadataError

@@ -70,10 +70,9 @@ def extract(html: str | bytes, url: str, *, encoding: str | None = None) -> Prod
     nothing else, whatever the input.
     """
     try:
-        document = parse(html, encoding)
+        page = Page(parse(html, encoding), url)
     except (etree.LxmlError, ValueError, LookupError, TypeError) as error:
         raise MetadataError("no_product", "The page could not be read as HTML.") from error
-    page = Page(document, url)
     readings = [reading for read in READERS if (reading := _read(read, page))]
     if not any(reading.is_product or reading.price is not None for reading in readings):
         raise MetadataError("no_product", "The page does not describe a product for sale.")
@@ -150,7 +149,9 @@ def _read(read: Callable[[Page], Reading | None], page: Page) -> Reading | None:
     try:
         return read(page)
     except Exception:
-        logger.warning("%s failed on %s", read.__module__, page.url, exc_info=True)
+        logger.warning(
+            "%s failed on a page of %s", read.__module__, normalize.host(page.url), exc_info=True
+        )
         return None
 
 

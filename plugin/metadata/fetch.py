@@ -149,7 +149,16 @@ def fetch_page(
         watchdog.cancel()
 
 
-def _fetch(session, url, policy, guard, etag, last_modified, accept_html_only) -> FetchedPage:
+def _fetch(
+    session: requests.Session,
+    url: str,
+    policy: FetchPolicy,
+    guard: "_Guard",
+    etag: str | None,
+    last_modified: str | None,
+    accept_html_only: bool,
+) -> FetchedPage:
+    """Follow redirects by hand, checking every hop, up to the page itself."""
     headers = {"User-Agent": policy.user_agent, "Accept": _ACCEPT}
     if etag:
         headers["If-None-Match"] = etag
@@ -178,7 +187,13 @@ def _fetch(session, url, policy, guard, etag, last_modified, accept_html_only) -
     )
 
 
-def _page(response, url, policy, guard, accept_html_only) -> FetchedPage:
+def _page(
+    response: requests.Response,
+    url: str,
+    policy: FetchPolicy,
+    guard: "_Guard",
+    accept_html_only: bool,
+) -> FetchedPage:
     content_type, encoding = _content_type(response.headers.get("Content-Type"))
     page = FetchedPage(
         url=url,

@@ -13,7 +13,9 @@ from price_parser import Price
 
 from plugin import money
 
-_PLAIN_NUMBER = re.compile(r"\s*\d+(?:\.\d+)?\s*")
+# Above this an "amount" is an ID or a typo, and it would not survive quantizing.
+_MAX_PRICE = Decimal(10) ** 15
+_PLAIN_NUMBER = re.compile(r"\s*-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\s*")
 _WHITESPACE = re.compile(r"\s+")
 _KEY_SEPARATORS = re.compile(r"[/#:]")
 
@@ -121,17 +123,20 @@ def price(value: object) -> tuple[Decimal | None, str | None]:
     if isinstance(value, bool) or value is None:
         return None, None
     if isinstance(value, int | Decimal):
-        amount = Decimal(value)
-        return (amount, None) if amount.is_finite() and amount >= 0 else (None, None)
+        return _plausible(Decimal(value)), None
     raw = text(value)
     if raw is None:
         return None, None
     if _PLAIN_NUMBER.fullmatch(raw):
-        return Decimal(raw.strip()), None
+        return _plausible(Decimal(raw.strip())), None
     parsed = Price.fromstring(raw)
-    if parsed.amount is None or not parsed.amount.is_finite() or parsed.amount < 0:
+    if parsed.amount is None:
         return None, None
-    return parsed.amount, currency(parsed.currency)
+    return _plausible(parsed.amount), currency(parsed.currency)
+
+
+def _plausible(amount: Decimal) -> Decimal | None:
+    return amount if amount.is_finite() and 0 <= amount < _MAX_PRICE else None
 
 
 def availability(value: object) -> str | None:

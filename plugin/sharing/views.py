@@ -10,7 +10,7 @@ from plugin import money
 from plugin.catalog import services as catalog
 from plugin.errors import ApiError
 from plugin.sharing import services
-from plugin.web import allow_any_origin, json_body, visitor_locale
+from plugin.web import json_body, visitor_locale
 from widgets import CardView
 from widgets.oembed import oembed_payload
 from widgets.og_image import render_og_image
@@ -48,9 +48,11 @@ def card_view(card, locale: str = "en") -> CardView:
     )
 
 
-def _card_json(card) -> dict:
+def _card_json(card, click=None) -> dict:
     view = card_view(card)
     return {
+        "click": click.id if click is not None and not click.is_bot else None,
+        "max_quantity": current_app.config["OGSTORE_MAX_QUANTITY"],
         "code": view.code,
         "share_url": view.share_url,
         "note": view.note,
@@ -79,9 +81,11 @@ def create_card():
     return _card_json(card), 201
 
 
-@bp.route("/api/v1/cards/<code>", methods=["GET", "OPTIONS"])
+@bp.get("/api/v1/cards/<code>")
 def card_json(code: str):
-    return allow_any_origin(current_app.make_response(_card_json(services.get_card(code))))
+    """The card for the widget; its render on a page counts as an embed visit."""
+    card = services.get_card(code)
+    return _card_json(card, _visit(card, "embed"))
 
 
 def _visit(card, source: str):
@@ -98,7 +102,9 @@ def _visit(card, source: str):
 @bp.get("/c/<code>")
 def card_page(code: str):
     card = services.get_card(code)
-    click = _visit(card, "qr" if request.args.get("src") == "qr" else "link")
+    # A buyer back from paying (?order=) is not a new visit.
+    source = "qr" if request.args.get("src") == "qr" else "link"
+    click = None if request.args.get("order") else _visit(card, source)
     locale = visitor_locale()
     view = card_view(card, locale)
     return render_template(
@@ -109,7 +115,7 @@ def card_page(code: str):
         og_availability=og_availability(view.product.get("availability")),
         availability_words=AVAILABILITY_WORDS.get(view.product.get("availability") or "", ""),
         variants=_variants(view, locale),
-        click_id=None if click.is_bot else click.id,
+        click_id=click.id if click is not None and not click.is_bot else None,
         buy_url=url_for("checkout.buy_form", code=code),
         go_url=url_for("sharing.go", code=code),
         max_quantity=current_app.config["OGSTORE_MAX_QUANTITY"],

@@ -76,7 +76,9 @@ select,input,[part=buy]{font:inherit;padding:.4rem;border:1px solid #8888;border
         if (!code || !this.origin) throw Error("no card");
         const res = await fetch(`${this.origin}/api/v1/cards/${encodeURIComponent(code)}`, { credentials: "omit" });
         if (!res.ok) throw Error("HTTP " + res.status);
-        const card = this.build(await res.json());
+        const data = await res.json();
+        this._click = data.click;
+        const card = this.build(data);
         this.shadowRoot.querySelector("slot").replaceWith(card);
         this.emit("view", { code });
       } catch (e) {
@@ -117,7 +119,7 @@ select,input,[part=buy]{font:inherit;padding:.4rem;border:1px solid #8888;border
           select.onchange();
           form.append(h("label", {}, "Option", select));
         }
-        const qty = h("input", { type: "number", min: 1, max: 10, value: 1 });
+        const qty = h("input", { type: "number", min: 1, max: (this._max = d.max_quantity || 10), value: 1 });
         const buy = h("button", { type: "button", part: "buy" }, "Buy");
         buy.onclick = () => this.buy(buy, qty, select);
         form.append(h("label", {}, "Quantity", qty), buy);
@@ -137,8 +139,8 @@ select,input,[part=buy]{font:inherit;padding:.4rem;border:1px solid #8888;border
     }
 
     async buy(button, qty, select) {
-      const quantity = (qty.value = Math.min(10, Math.max(1, parseInt(qty.value, 10) || 1)));
-      const order = { card: this.code, quantity, variant: select?.value || undefined };
+      const quantity = (qty.value = Math.min(this._max, Math.max(1, parseInt(qty.value, 10) || 1)));
+      const order = { card: this.code, quantity, variant: select?.value || undefined, click: this._click };
       button.disabled = true;
       this._status.textContent = "";
       const res = await fetch(this.origin + "/api/v1/checkout", {

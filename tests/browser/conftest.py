@@ -14,19 +14,6 @@ import pytest
 
 CHROMIUM = Path(os.environ.get("OGSTORE_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-ON_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def _unavailable(name: str, error: object):
-    """Skip here, fail on CI (the same rule as ``service_unavailable`` in tests/conftest.py).
-
-    Not imported from there: both conftest files are top-level modules named
-    ``conftest``, so ``from conftest import ...`` depends on pytest's import order.
-    """
-    message = f"{name} is not available: {error}"
-    if ON_CI:
-        pytest.fail(message + " (CI requires it)")
-    pytest.skip(message)
 
 
 @pytest.fixture(params=["sqlite"])
@@ -38,20 +25,20 @@ def database_url(request, tmp_path) -> str:
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(require_service):
     """One headless Chromium for the whole run (Debian's, never a downloaded one)."""
     if not CHROMIUM.exists():
-        _unavailable("Chromium", f"{CHROMIUM} does not exist")
+        require_service("Chromium", f"{CHROMIUM} does not exist")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as error:
-        _unavailable("Playwright for Python", error)
+        require_service("Playwright for Python", error)
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     except Exception as error:  # noqa: BLE001 - any launch failure means the same
         playwright.stop()
-        _unavailable("Chromium", error)
+        require_service("Chromium", error)
     yield browser
     browser.close()
     playwright.stop()

@@ -153,7 +153,7 @@ def test_the_pasted_snippet_renders_on_another_origin_and_buy_pays(
     pay.focus()
     expect(pay).to_be_focused()
     checkout.keyboard.press("Enter")
-    expect(checkout).to_have_url(f"{live_server}/c/{CODE}")
+    expect(checkout).to_have_url(f"{live_server}/c/{CODE}?order={order_id}")
     expect(checkout.get_by_role("status")).to_contain_text(f"Order {order_id} is confirmed")
 
     assert _events(page, "ogstore:error") == []

@@ -159,6 +159,12 @@ def test_http_error_status_is_fetch_failed(server):
     assert "404" in error.message
 
 
+def test_https_goes_through_the_guard(server, canary):
+    """TLS to a plain-HTTP server fails the handshake: fetch_failed, not a crash."""
+    fails_with("fetch_failed", f"https://127.0.0.1:{server.port}/")
+    fails_with("blocked_address", f"https://127.0.0.1:{canary.port}/", FetchPolicy())
+
+
 def test_connection_refused_is_fetch_failed():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -16,6 +16,8 @@ _ANNOTATIONS = etree.XPath("//@itemscope | //@typeof | //@itemprop")
 
 
 class Page:
+    """The tree, the URL it was served at, the base URL for its links, and the index."""
+
     def __init__(self, root: etree._Element, url: str) -> None:
         self.root = root
         self.url = url
