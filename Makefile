@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
 # The app reads its own demo shop through the safe fetcher: admit loopback explicitly.
-export OGSTORE_FETCH_ALLOW ?= 127.0.0.1,localhost
+FETCH_ALLOW ?= 127.0.0.1,localhost
 
 .PHONY: run test bench lint install install-dev browser
 
@@ -34,10 +34,11 @@ browser:
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
 run: install
-	$(BIN)/ogstore db upgrade
-	@echo "ogstore is starting on http://$(HOST):$(PORT) — open:"
-	@$(BIN)/ogstore demo seed --base-url http://$(HOST):$(PORT)
-	$(BIN)/ogstore run --host $(HOST) --port $(PORT)
+	export OGSTORE_FETCH_ALLOW=$(FETCH_ALLOW); \
+	$(BIN)/ogstore db upgrade && \
+	echo "ogstore is starting on http://$(HOST):$(PORT) — open:" && \
+	$(BIN)/ogstore demo seed --base-url http://$(HOST):$(PORT) && \
+	exec $(BIN)/ogstore run --host $(HOST) --port $(PORT)
 
 test: install-dev browser
 	$(BIN)/pytest

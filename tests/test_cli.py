@@ -17,7 +17,11 @@ PAGE = """<html><head>
 
 
 def ogstore(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "OGSTORE_DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite"}
+    env = {
+        **os.environ,
+        "OGSTORE_DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite",
+        "OGSTORE_FETCH_ALLOW": "",
+    }
     return subprocess.run(
         [str(OGSTORE), *args], capture_output=True, text=True, env=env, timeout=60, check=False
     )
