@@ -39,7 +39,14 @@ def settings_from_env(instance_path: str, environ=os.environ) -> dict:
         "OGSTORE_FETCH_ALLOW": fetch_allow_from_env(environ),
         # A checkout never uses a price read longer ago than this.
         "OGSTORE_PRICE_MAX_AGE": _int(environ, "OGSTORE_PRICE_MAX_AGE", 15 * 60),
-        "OGSTORE_PAYMENT_PROVIDER": environ.get("OGSTORE_PAYMENT_PROVIDER", "demo"),
+        "OGSTORE_PAYMENT_PROVIDER": environ.get("OGSTORE_PAYMENT_PROVIDER")
+        or ("stripe" if environ.get("OGSTORE_STRIPE_SECRET_KEY") else "demo"),
+        "OGSTORE_STRIPE_SECRET_KEY": environ.get("OGSTORE_STRIPE_SECRET_KEY", ""),
+        "OGSTORE_STRIPE_WEBHOOK_SECRET": environ.get("OGSTORE_STRIPE_WEBHOOK_SECRET", ""),
+        # Only for tests against a local fake of the Stripe API.
+        "OGSTORE_STRIPE_API_BASE": environ.get("OGSTORE_STRIPE_API_BASE") or None,
+        # ogstore's own fee on each sale, on top of the sharer's commission.
+        "OGSTORE_PLATFORM_FEE_BPS": _int(environ, "OGSTORE_PLATFORM_FEE_BPS", 200),
         "OGSTORE_DEMO_WEBHOOK_SECRET": environ.get("OGSTORE_DEMO_WEBHOOK_SECRET")
         or "whsec_demo_" + secrets.token_hex(16),
         "OGSTORE_DEMO": environ.get("OGSTORE_DEMO", "1") not in ("0", "false", "no"),

@@ -40,11 +40,17 @@ def test_migrations_create_every_table_and_downgrade_cleanly(app):
 
 def test_each_provider_event_is_recorded_once(app, order):
     with app.app_context():
-        session_id = db.session.get(Order, order).provider_session_id
-        event = PaymentEvent("evt_1", "checkout.session.completed", session_id, 8900, "EUR")
+        session = {
+            "object": "checkout.session",
+            "id": db.session.get(Order, order).provider_session_id,
+            "amount_total": 8900,
+            "currency": "eur",
+            "payment_status": "paid",
+        }
+        event = PaymentEvent("evt_1", "checkout.session.completed", session)
         assert record_payment_event("demo", event) == "paid"
         assert record_payment_event("demo", event) == "duplicate"
-        other = PaymentEvent("evt_2", "checkout.session.completed", session_id, 8900, "EUR")
+        other = PaymentEvent("evt_2", "checkout.session.completed", session)
         assert record_payment_event("demo", other) == "already_paid"
         assert db.session.query(WebhookEvent).count() == 2
         commission = db.session.query(Commission).one()

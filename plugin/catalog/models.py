@@ -20,6 +20,7 @@ class Merchant(db.Model):
     verification_token: Mapped[str] = mapped_column(String(64))
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     commission_bps: Mapped[int]
+    stripe_account_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = created_at()
 
     @property

@@ -26,10 +26,15 @@ class Order(db.Model):
     unit_price_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     total_minor: Mapped[int] = mapped_column(BigInteger)
+    refunded_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # pending → paid | failed | expired | amount_mismatch; paid → refunded | disputed
     status: Mapped[str] = mapped_column(String(16), default="pending")
     provider: Mapped[str] = mapped_column(String(16))
     provider_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     checkout_url: Mapped[str | None] = mapped_column(String(2048))
+    # The provider's payment (a Stripe PaymentIntent), for refunds and disputes.
+    provider_payment_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    dispute_status: Mapped[str | None] = mapped_column(String(16))  # open, won or lost
     idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = created_at()
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -45,6 +50,8 @@ class Commission(db.Model):
     sharer_id: Mapped[int] = mapped_column(ForeignKey("sharers.id"), index=True)
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    rate_bps: Mapped[int] = mapped_column(default=0, server_default="0")
+    # pending → approved → paid; held while disputed; reversed by a full refund or a lost dispute
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = created_at()
 

@@ -16,7 +16,7 @@ from plugin import money
 from plugin.catalog import services as catalog
 from plugin.checkout.models import Commission, Order, WebhookEvent
 from plugin.checkout.providers import get_provider
-from plugin.checkout.providers.base import PaymentEvent
+from plugin.checkout.providers.base import PaymentEvent, SessionRequest
 from plugin.errors import ApiError
 from plugin.extensions import db
 from plugin.models import utcnow
@@ -84,8 +84,24 @@ def start_checkout(
         provider=current_app.config["OGSTORE_PAYMENT_PROVIDER"],
         idempotency_key=idempotency_key,
     )
+    merchant = snapshot.merchant
+    images = snapshot.data.get("images") or [None]
     session = get_provider().create_session(
-        order, success_url=card_url(order, paid=True), cancel_url=card_url(order)
+        SessionRequest(
+            order_id=order.id,
+            card_code=card.code,
+            sharer_id=card.sharer_id,
+            click_id=order.click_id,
+            product_name=order.product_name,
+            image_url=images[0],
+            unit_amount=price,
+            quantity=quantity,
+            currency=currency,
+            merchant_account=merchant.stripe_account_id,
+            application_fee=platform_fee(order.total_minor, merchant.commission_bps),
+            success_url=card_url(order, paid=True),
+            cancel_url=card_url(order),
+        )
     )
     order.provider_session_id = session.id
     order.checkout_url = session.url
@@ -96,6 +112,11 @@ def start_checkout(
         db.session.rollback()
         return db.session.scalars(select(Order).filter_by(idempotency_key=idempotency_key)).one()
     return order
+
+
+def platform_fee(total_minor: int, commission_bps: int) -> int:
+    """What the platform keeps from a sale: the sharer's commission plus ogstore's fee."""
+    return total_minor * (commission_bps + current_app.config["OGSTORE_PLATFORM_FEE_BPS"]) // 10_000
 
 
 def _priced_item(snapshot, variant: object) -> tuple[str | None, int, str, str | None]:
@@ -143,7 +164,12 @@ def receive_webhook(provider_name: str, payload: bytes, headers) -> str:
 
 
 def record_payment_event(provider: str, event: PaymentEvent) -> str:
-    """Apply ``event`` unless the ledger has it already; returns what happened."""
+    """Apply ``event`` unless the ledger has it already; returns what happened.
+
+    Handlers record facts (paid, amount refunded so far, dispute status) and then
+    ``_settle_commission`` derives the commission from all facts, so events may
+    come twice or in any order and the result is the same.
+    """
     db.session.add(WebhookEvent(provider=provider, event_id=event.id, type=event.type))
     try:
         db.session.flush()
@@ -151,49 +177,147 @@ def record_payment_event(provider: str, event: PaymentEvent) -> str:
         db.session.rollback()
         return "duplicate"
     handler = _HANDLERS.get(event.type)
-    outcome = handler(event) if handler else "ignored"
+    outcome = handler(event.object) if handler else "ignored"
     try:
         db.session.commit()
-    except IntegrityError:  # another event paid the same order at the same moment
+    except IntegrityError:  # another event booked the same order's commission just now
         db.session.rollback()
-        return "already_paid"
+        raise ApiError("conflict", "A concurrent event changed this order; retry.", 409) from None
     return outcome
 
 
-def _checkout_completed(event: PaymentEvent) -> str:
-    order = db.session.scalar(select(Order).filter_by(provider_session_id=event.session_id))
+def _order_of(obj: dict) -> Order | None:
+    """The order a provider object is about: by our id in its metadata, else by the payment."""
+    order_id = (obj.get("metadata") or {}).get("order_id")
+    order = db.session.get(Order, order_id) if isinstance(order_id, str) else None
+    if order is None and obj.get("object") == "checkout.session":
+        order = db.session.scalar(select(Order).filter_by(provider_session_id=obj.get("id")))
+    payment = obj.get("payment_intent")
+    if order is None and isinstance(payment, str):
+        order = db.session.scalar(select(Order).filter_by(provider_payment_id=payment))
+    if order is not None and isinstance(payment, str):
+        order.provider_payment_id = payment
+    return order
+
+
+def _session_paid(session: dict) -> str:
+    order = _order_of(session)
     if order is None:
-        log.warning("payment event %s names an unknown session", event.id)
-        return "unknown_session"
-    if order.status == "paid":
+        return "unknown_order"
+    if session.get("payment_status") == "unpaid":  # an asynchronous method: wait for its event
+        return "awaiting_payment"
+    if order.paid_at is not None:
         return "already_paid"
-    if (event.amount_total, event.currency) != (order.total_minor, order.currency):
-        log.warning("payment event %s amount does not match order %s", event.id, order.id)
+    currency = (session.get("currency") or "").upper()
+    if (session.get("amount_total"), currency) != (order.total_minor, order.currency):
+        log.warning("payment for order %s does not match its total", order.id)
         order.status = "amount_mismatch"
         return "amount_mismatch"
-    order.status = "paid"
     order.paid_at = utcnow()
-    rate = catalog.get_merchant(order.merchant_id).commission_bps
-    db.session.add(
-        Commission(
-            order_id=order.id,
-            sharer_id=order.sharer_id,
-            amount_minor=order.total_minor * rate // 10_000,
-            currency=order.currency,
-        )
-    )
+    order.status = "paid"
+    _settle_commission(order)
     return "paid"
 
 
-_HANDLERS = {"checkout.session.completed": _checkout_completed}
+def _session_failed(session: dict) -> str:
+    order = _order_of(session)
+    if order is None:
+        return "unknown_order"
+    if order.paid_at is None:
+        order.status = "failed"
+    return order.status
+
+
+def _session_expired(session: dict) -> str:
+    order = _order_of(session)
+    if order is None:
+        return "unknown_order"
+    if order.status == "pending":
+        order.status = "expired"
+    return order.status
+
+
+def _charge_refunded(charge: dict) -> str:
+    order = _order_of(charge)
+    if order is None:
+        return "unknown_order"
+    refunded = charge.get("amount_refunded")
+    if not isinstance(refunded, int) or refunded < 0:
+        return "ignored"
+    # Stripe reports the total refunded so far, so the largest figure seen is the truth.
+    order.refunded_minor = min(order.total_minor, max(order.refunded_minor, refunded))
+    _settle_commission(order)
+    return "refunded"
+
+
+def _dispute_opened(dispute: dict) -> str:
+    order = _order_of(dispute)
+    if order is None:
+        return "unknown_order"
+    if order.dispute_status is None:  # a late "created" never reopens a closed dispute
+        order.dispute_status = "open"
+    _settle_commission(order)
+    return "disputed"
+
+
+def _dispute_closed(dispute: dict) -> str:
+    order = _order_of(dispute)
+    if order is None:
+        return "unknown_order"
+    order.dispute_status = "won" if dispute.get("status") == "won" else "lost"
+    _settle_commission(order)
+    return "dispute_" + order.dispute_status
+
+
+def _settle_commission(order: Order) -> None:
+    """Bring the order's status and commission in line with what is known of its payment."""
+    if order.paid_at is None:
+        return
+    net = order.total_minor - order.refunded_minor
+    lost = order.dispute_status == "lost"
+    order.status = (
+        "refunded"
+        if net <= 0
+        else "disputed"
+        if order.dispute_status in ("open", "lost")
+        else "paid"
+    )
+    commission = db.session.scalar(select(Commission).filter_by(order_id=order.id))
+    if commission is None:
+        commission = Commission(
+            order_id=order.id,
+            sharer_id=order.sharer_id,
+            currency=order.currency,
+            rate_bps=catalog.get_merchant(order.merchant_id).commission_bps,
+            status="pending",
+        )
+        db.session.add(commission)
+    commission.amount_minor = 0 if lost else max(net, 0) * commission.rate_bps // 10_000
+    if lost or net <= 0:
+        commission.status = "reversed"
+    elif order.dispute_status == "open":
+        commission.status = "held"
+    elif commission.status in ("reversed", "held"):
+        commission.status = "pending"
+
+
+_HANDLERS = {
+    "checkout.session.completed": _session_paid,
+    "checkout.session.async_payment_succeeded": _session_paid,
+    "checkout.session.async_payment_failed": _session_failed,
+    "checkout.session.expired": _session_expired,
+    "charge.refunded": _charge_refunded,
+    "charge.dispute.created": _dispute_opened,
+    "charge.dispute.closed": _dispute_closed,
+}
 
 
 def sales_summary(sharer_id: int) -> dict:
-    """Orders, paid sales, and revenue and commission per currency, for one sharer."""
+    """Orders, sales, and revenue (net of refunds) and commission per currency, for one sharer."""
     orders = db.session.scalar(select(func.count()).where(Order.sharer_id == sharer_id))
     paid = db.session.execute(
-        select(Order.currency, func.count(), func.sum(Order.total_minor))
-        .where(Order.sharer_id == sharer_id, Order.status == "paid")
+        select(Order.currency, func.count(), func.sum(Order.total_minor - Order.refunded_minor))
+        .where(Order.sharer_id == sharer_id, Order.paid_at.is_not(None))
         .group_by(Order.currency)
     ).all()
     earned = db.session.execute(
@@ -218,8 +342,13 @@ def merchant_summary(merchant_id: int) -> dict:
         .limit(50)
     ).all()
     by_sharer = db.session.execute(
-        select(Order.sharer_id, Order.currency, func.count(), func.sum(Order.total_minor))
-        .where(Order.merchant_id == merchant_id, Order.status == "paid")
+        select(
+            Order.sharer_id,
+            Order.currency,
+            func.count(),
+            func.sum(Order.total_minor - Order.refunded_minor),
+        )
+        .where(Order.merchant_id == merchant_id, Order.paid_at.is_not(None))
         .group_by(Order.sharer_id, Order.currency)
         .order_by(func.sum(Order.total_minor).desc())
     ).all()

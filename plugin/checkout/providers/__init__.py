@@ -9,6 +9,7 @@ from flask import current_app
 
 from plugin.checkout.providers.base import PaymentProvider
 from plugin.checkout.providers.demo import DemoProvider
+from plugin.checkout.providers.stripe import StripeProvider
 from plugin.errors import ApiError
 
 
@@ -16,6 +17,13 @@ def get_provider(name: str | None = None) -> PaymentProvider:
     """The provider called ``name`` (default: the configured one), if it is enabled."""
     configured = current_app.config["OGSTORE_PAYMENT_PROVIDER"]
     name = name or configured
-    if name == "demo" and configured == "demo":
-        return DemoProvider(current_app.config["OGSTORE_DEMO_WEBHOOK_SECRET"])
+    config = current_app.config
+    if name == configured == "demo":
+        return DemoProvider(config["OGSTORE_DEMO_WEBHOOK_SECRET"])
+    if name == configured == "stripe":
+        return StripeProvider(
+            config["OGSTORE_STRIPE_SECRET_KEY"],
+            config["OGSTORE_STRIPE_WEBHOOK_SECRET"],
+            api_base=config["OGSTORE_STRIPE_API_BASE"],
+        )
     raise ApiError("unknown_provider", f"No payment provider called {name!r} is enabled.", 404)

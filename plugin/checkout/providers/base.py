@@ -1,12 +1,37 @@
-"""What every payment provider offers, and the events it hands to the ledger."""
+"""What every payment provider offers, and the events it hands to the ledger.
 
-import json
+Events speak Stripe's shapes (``checkout.session.completed`` with a Checkout
+Session object, ``charge.refunded`` with a Charge, ``charge.dispute.*`` with a
+Dispute): Stripe sends them as they are, and the demo provider sends the same.
+"""
+
 from dataclasses import dataclass
 from typing import Protocol
 
 import stripe
 
 from plugin.errors import ApiError
+
+WEBHOOK_TOLERANCE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class SessionRequest:
+    """Everything a provider needs to open a checkout for one order; all server-side facts."""
+
+    order_id: str
+    card_code: str
+    sharer_id: int
+    click_id: int | None
+    product_name: str
+    image_url: str | None
+    unit_amount: int
+    quantity: int
+    currency: str
+    merchant_account: str | None
+    application_fee: int
+    success_url: str
+    cancel_url: str
 
 
 @dataclass(frozen=True)
@@ -17,35 +42,29 @@ class CheckoutSession:
 
 @dataclass(frozen=True)
 class PaymentEvent:
-    """A verified provider event, in the few fields the ledger needs."""
+    """A verified provider event: its id, its type and the object it is about."""
 
     id: str
     type: str
-    session_id: str | None
-    amount_total: int | None
-    currency: str | None
+    object: dict
 
 
 class PaymentProvider(Protocol):
     name: str
 
-    def create_session(self, order, *, success_url: str, cancel_url: str) -> CheckoutSession: ...
+    def create_session(self, request: SessionRequest) -> CheckoutSession: ...
 
     def parse_webhook(self, payload: bytes, headers) -> PaymentEvent: ...
 
 
 def parse_stripe_shaped_event(payload: bytes, signature: str | None, secret: str) -> PaymentEvent:
-    """Check a Stripe-format signature with the stripe library, then read the event."""
+    """Verify a Stripe-format signature with the stripe library, then read the event."""
     try:
-        stripe.WebhookSignature.verify_header(payload, signature, secret, tolerance=300)
-        event = json.loads(payload)
-        session = event["data"]["object"]
+        event = stripe.Webhook.construct_event(
+            payload, signature, secret, tolerance=WEBHOOK_TOLERANCE_SECONDS
+        ).to_dict()
         return PaymentEvent(
-            id=str(event["id"]),
-            type=str(event["type"]),
-            session_id=session.get("id"),
-            amount_total=session.get("amount_total"),
-            currency=(session.get("currency") or "").upper() or None,
+            id=str(event["id"]), type=str(event["type"]), object=event["data"]["object"]
         )
     except stripe.SignatureVerificationError:
         raise ApiError("invalid_signature", "The webhook signature does not verify.", 400) from None

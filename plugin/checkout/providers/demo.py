@@ -11,7 +11,12 @@ import time
 import stripe
 from flask import url_for
 
-from plugin.checkout.providers.base import CheckoutSession, PaymentEvent, parse_stripe_shaped_event
+from plugin.checkout.providers.base import (
+    CheckoutSession,
+    PaymentEvent,
+    SessionRequest,
+    parse_stripe_shaped_event,
+)
 
 SIGNATURE_HEADER = "Stripe-Signature"
 
@@ -22,7 +27,7 @@ class DemoProvider:
     def __init__(self, webhook_secret: str):
         self.webhook_secret = webhook_secret
 
-    def create_session(self, order, *, success_url: str, cancel_url: str) -> CheckoutSession:
+    def create_session(self, request: SessionRequest) -> CheckoutSession:
         session_id = "cs_demo_" + secrets.token_urlsafe(18)
         return CheckoutSession(
             id=session_id,
@@ -31,21 +36,26 @@ class DemoProvider:
 
     def completion_event(self, order) -> tuple[bytes, dict[str, str]]:
         """The signed webhook the demo "provider" sends when the buyer pays ``order``."""
+        return self.signed_event(
+            "checkout.session.completed",
+            {
+                "id": order.provider_session_id,
+                "object": "checkout.session",
+                "amount_total": order.total_minor,
+                "currency": order.currency.lower(),
+                "payment_status": "paid",
+                "payment_intent": "pi_demo_" + order.id,
+                "metadata": {"order_id": order.id},
+            },
+        )
+
+    def signed_event(self, event_type: str, data_object: dict) -> tuple[bytes, dict[str, str]]:
         event = {
             "id": "evt_demo_" + secrets.token_urlsafe(18),
             "object": "event",
             "created": int(time.time()),
-            "type": "checkout.session.completed",
-            "data": {
-                "object": {
-                    "id": order.provider_session_id,
-                    "object": "checkout.session",
-                    "amount_total": order.total_minor,
-                    "currency": order.currency.lower(),
-                    "payment_status": "paid",
-                    "metadata": {"order_id": order.id},
-                }
-            },
+            "type": event_type,
+            "data": {"object": data_object},
         }
         payload = json.dumps(event)
         header = stripe.WebhookSignature.generate_signature_header(payload, self.webhook_secret)
