@@ -34,6 +34,8 @@ def settings_from_env(instance_path: str, environ=os.environ) -> dict:
     return {
         "SECRET_KEY": environ.get("OGSTORE_SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # Dashboards' session cookie never rides along on another site's POST (CSRF).
+        "SESSION_COOKIE_SAMESITE": "Lax",
         "CACHE_DEFAULT_TIMEOUT": _int(environ, "OGSTORE_CACHE_SECONDS", 600),
         **cache,
         "OGSTORE_FETCH_ALLOW": fetch_allow_from_env(environ),

@@ -63,23 +63,34 @@ def sqlite_template(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_schema() -> str:
-    """The ``test`` database, emptied and migrated once per run."""
+def postgres_schema():
+    """A schema of its own in the ``test`` database, migrated once per run.
+
+    Its own schema (not ``public``) so that two test runs on one machine never
+    drop each other's tables; it is dropped at the end of the run.
+    """
+    schema = f"ogstore_test_{os.getpid()}"
     try:
         engine = create_engine(POSTGRES_URL)
         with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
     except Exception as error:  # noqa: BLE001 - any failure to reach it means the same
         service_unavailable("PostgreSQL", error)
-    _migrated(POSTGRES_URL)
-    return POSTGRES_URL
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    _migrated(url)
+    yield url
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
 
 
-def _empty_tables() -> None:
+def _empty_tables(url: str) -> None:
+    engine = create_engine(url)
     names = ", ".join(t.name for t in db.metadata.sorted_tables)
-    with db.engine.begin() as connection:
+    with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -88,7 +99,9 @@ def database_url(request, tmp_path) -> str:
         path = tmp_path / "ogstore.sqlite"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
-    return request.getfixturevalue("postgres_schema")
+    url = request.getfixturevalue("postgres_schema")
+    _empty_tables(url)
+    return url
 
 
 @pytest.fixture
@@ -114,11 +127,8 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def app(app_factory, database_url):
+def app(app_factory):
     app = app_factory()
-    with app.app_context():
-        if database_url.startswith("postgresql"):
-            _empty_tables()
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -194,3 +194,9 @@ def validate_page(url: str) -> list[metadata.Finding]:
     except metadata.MetadataError as error:
         raise ApiError.from_metadata(error) from None
     return metadata.validate(page.content, page.url)
+
+
+def set_stripe_account(merchant: Merchant, account_id: str) -> None:
+    """Remember the merchant's Stripe connected account (checkouts are created on it)."""
+    merchant.stripe_account_id = account_id
+    db.session.commit()

@@ -275,13 +275,12 @@ def _settle_commission(order: Order) -> None:
         return
     net = order.total_minor - order.refunded_minor
     lost = order.dispute_status == "lost"
-    order.status = (
-        "refunded"
-        if net <= 0
-        else "disputed"
-        if order.dispute_status in ("open", "lost")
-        else "paid"
-    )
+    if net <= 0:
+        order.status = "refunded"
+    else:
+        order.status = {"open": "disputed", "lost": "dispute_lost"}.get(
+            order.dispute_status, "paid"
+        )
     commission = db.session.scalar(select(Commission).filter_by(order_id=order.id))
     if commission is None:
         commission = Commission(

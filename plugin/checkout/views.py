@@ -7,10 +7,12 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 
 from plugin import money
+from plugin.catalog import services as catalog
 from plugin.checkout import services
 from plugin.checkout.providers import get_provider
 from plugin.errors import ApiError
@@ -79,3 +81,18 @@ def demo_pay(session_id: str):
     services.receive_webhook(provider.name, payload, headers)
     flash(f"Paid. Thank you! Order {order.id} is confirmed.", "notice")
     return redirect(services.card_url(order, paid=True), 303)
+
+
+@bp.post("/dashboard/merchant/stripe/connect")
+def connect_stripe():
+    """Send the logged-in merchant to Stripe's onboarding for its connected account."""
+    merchant = catalog.get_merchant(session.get("merchant_id", 0))
+    if merchant is None:
+        abort(401)
+    provider = get_provider("stripe")
+    dashboard = url_for("dashboards.merchant_dashboard", _external=True)
+    account_id, onboarding_url = provider.connect_account(
+        merchant.stripe_account_id, refresh_url=dashboard, return_url=dashboard
+    )
+    catalog.set_stripe_account(merchant, account_id)
+    return redirect(onboarding_url, 303)

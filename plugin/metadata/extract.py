@@ -33,13 +33,15 @@ from lxml import etree
 from plugin.metadata import normalize
 from plugin.metadata.errors import MetadataError
 from plugin.metadata.product import Offer, Product
-from plugin.metadata.syntaxes import jsonld, meta, microdata, opengraph, rdfa
+from plugin.metadata.syntaxes import jsonld, meta, microdata, opengraph, rdfa, visible
 from plugin.metadata.syntaxes.page import Page
 from plugin.metadata.syntaxes.reading import Reading
 
 logger = logging.getLogger(__name__)
 
-READERS = (jsonld.read, microdata.read, rdfa.read, opengraph.read, meta.read)
+READERS = (jsonld.read, microdata.read, rdfa.read, opengraph.read, meta.read, visible.read)
+# Fields whose best source is not the general order (see the module docstring).
+_FIELD_FIRST = {"sku": "visible"}
 _MERGED_FIELDS = (
     "name",
     "description",
@@ -165,7 +167,11 @@ def merge(readings: list[Reading], page_url: str) -> Product:
             product.url, sources["url"] = reading.url, reading.syntax
             break
     for field in _MERGED_FIELDS:
-        for reading in readings:
+        first = _FIELD_FIRST.get(field)
+        ordered = (
+            sorted(readings, key=lambda reading: reading.syntax != first) if first else readings
+        )
+        for reading in ordered:
             value = getattr(reading, field)
             if value is not None and value != [] and value != "":
                 setattr(product, field, value)

@@ -135,6 +135,12 @@ def price(value: object) -> tuple[Decimal | None, str | None]:
     return _plausible(parsed.amount), currency(parsed.currency)
 
 
+def has_currency_sign(value: object) -> bool:
+    """Whether a human price string carries a currency symbol or code ("$5", "5 kr", "EUR 5")."""
+    raw = text(value)
+    return bool(raw) and bool(Price.fromstring(raw).currency)
+
+
 def _plausible(amount: Decimal) -> Decimal | None:
     return amount if amount.is_finite() and 0 <= amount < _MAX_PRICE else None
 

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from plugin import metadata
 from plugin.catalog import services as catalog
 from plugin.errors import ApiError
 from plugin.extensions import db
@@ -19,13 +20,22 @@ from plugin.sharing.models import Card, Click, Sharer
 HANDLE = re.compile(r"[a-z0-9_]{2,30}")
 NOTE_MAX = 500
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: codes get read aloud
-CLICK_SOURCES = ("link", "qr", "embed")
+# How a visit reached the card: its link, a QR scan, an embed, a live stream overlay's QR,
+# or (``outbound``) the way out to the merchant's page, which is not another click.
+CLICK_SOURCES = ("link", "qr", "embed", "overlay", "outbound")
+SCAN_SOURCES = ("qr", "overlay")  # the ``src`` a card URL carries in its QR codes
+PHOTO_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
 
 # User agents of link unfurlers, crawlers and other robots: impressions, not clicks.
+# (facebookexternalhit, Twitterbot, LinkedInBot, Slackbot, Discordbot, WhatsApp,
+# TelegramBot, Pinterestbot, Applebot, iMessage's "Facebot Twitterbot", WordPress and
+# Ghost reading oEmbed links, Mastodon and Bluesky cards, link-preview libraries.)
 _BOT_AGENT = re.compile(
     r"bot|crawl|spider|slurp|preview|facebookexternalhit|facebookcatalog|embedly|"
     r"whatsapp|telegram|skype|vkshare|pinterest|redditbot|applebot|bitlybot|"
-    r"headless|python-requests|curl|wget|go-http-client|okhttp|java/|libwww",
+    r"wordpress|ghost/|mastodon|pleroma|misskey|bluesky|cardyb|iframely|opengraph|"
+    r"metascraper|unfurl|http\.rb|node-fetch|undici|axios|got \(|"
+    r"headless|python-requests|python-urllib|curl|wget|go-http-client|okhttp|java/|libwww",
     re.IGNORECASE,
 )
 
@@ -84,6 +94,40 @@ def create_card(sharer: Sharer, url: object, note: object, *, code: str | None =
     db.session.add(card)
     db.session.commit()
     return card
+
+
+def sharer_card(sharer: Sharer, code: object) -> Card:
+    """``sharer``'s own card ``code``; another sharer's card is as unknown as a missing one."""
+    card = get_card(code)
+    if card.sharer_id != sharer.id:
+        raise ApiError("card_not_found", "No card has that code.", 404)
+    return card
+
+
+def update_note(card: Card, note: object) -> Card:
+    """Replace the card's note (the sharer's own words on it)."""
+    if not isinstance(note, str) or len(note) > NOTE_MAX:
+        raise ApiError("invalid_note", f"A note is text of at most {NOTE_MAX} characters.", 422)
+    card.note = note.strip()
+    db.session.commit()
+    return card
+
+
+def product_photo(url: str | None) -> bytes | None:
+    """The bytes of a product photo, read through the safe fetcher; None if unusable.
+
+    The page said where its photo is, so this is a URL from outside like any other:
+    same address checks, size and time bounds. Only raster image types are kept.
+    """
+    if not url:
+        return None
+    try:
+        page = metadata.fetch_page(url, catalog.fetch_policy(), accept_html_only=False)
+    except metadata.MetadataError:
+        return None
+    if (page.content_type or "").lower() not in PHOTO_TYPES:
+        return None
+    return page.content or None
 
 
 def get_card(code: object) -> Card:
@@ -159,7 +203,7 @@ def visit_counts(sharer_id: int) -> dict[str, int]:
     rows = db.session.execute(
         select(Click.is_bot, func.count())
         .join(Card, Card.id == Click.card_id)
-        .where(Card.sharer_id == sharer_id)
+        .where(Card.sharer_id == sharer_id, Click.source != "outbound")
         .group_by(Click.is_bot)
     )
     counts = {bool(is_bot): n for is_bot, n in rows}

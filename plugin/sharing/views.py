@@ -1,27 +1,50 @@
-"""Sharers' API and everything a card is shown as: page, embed, image, QR, oEmbed."""
+"""Sharers' API and everything a card is shown as.
 
+Page, embed (wp-embed protocol), share image, QR, oEmbed (JSON and XML), printable
+sheet, live stream overlay, and the sharer's own share page (``/share``).
+"""
+
+import hmac
+import secrets
+from dataclasses import replace
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 
 from plugin import money
 from plugin.catalog import services as catalog
 from plugin.errors import ApiError
+from plugin.extensions import cache
 from plugin.sharing import services
 from plugin.web import json_body, visitor_locale
 from widgets import CardView
-from widgets.oembed import oembed_payload
-from widgets.og_image import render_og_image
+from widgets.oembed import FORMATS, oembed_payload, oembed_xml
+from widgets.og_image import image_version, render_og_image, render_og_jpeg
 from widgets.qr import qr_code
-from widgets.snippets import embed_html
+from widgets.snippets import embed_html, plain_iframe_html, share_links, share_text
 from widgets.tags import AVAILABILITY_WORDS, og_availability, product_json_ld
+from widgets.view import plain_text
 
-bp = Blueprint("sharing", __name__)
+bp = Blueprint("sharing", __name__, template_folder="templates")
+bp.add_app_template_filter(plain_text, "plain")
 
 # Which of our URLs are cards, for oEmbed consumers that pass any URL.
 _CARD_URLS = Map([Rule("/c/<code>", endpoint="card")])
+# A rendered share image is kept this long (a day), or briefly when its photo was missing.
+OG_CACHE_SECONDS, OG_RETRY_SECONDS = 24 * 3600, 300
+# Scaled within the oEmbed maxima, never beyond this (a sane bound on what we are asked).
+_MAX_OEMBED_SIZE = 10_000
 
 
 def card_view(card, locale: str = "en") -> CardView:
@@ -29,7 +52,7 @@ def card_view(card, locale: str = "en") -> CardView:
     snapshot = catalog.get_snapshot(card.product_id)
     share_url = url_for("sharing.card_page", code=card.code, _external=True)
     price = snapshot.price_minor
-    return CardView(
+    view = CardView(
         code=card.code,
         share_url=share_url,
         note=card.note,
@@ -41,11 +64,19 @@ def card_view(card, locale: str = "en") -> CardView:
         merchant_domain=snapshot.merchant.domain,
         merchant_verified=snapshot.merchant.is_verified,
         buyable=catalog.is_buyable(snapshot),
-        og_image_url=url_for("sharing.og_image", code=card.code, _external=True),
+        og_image_url="",
         qr_url=url_for("sharing.qr", code=card.code, kind="svg", _external=True),
         embed_url=url_for("sharing.embed_page", code=card.code, _external=True),
         oembed_url=url_for("sharing.oembed", url=share_url, format="json", _external=True),
+        oembed_xml_url=url_for("sharing.oembed", url=share_url, format="xml", _external=True),
+        sheet_url=url_for("sharing.sheet", code=card.code, _external=True),
+        overlay_url=url_for("sharing.overlay", code=card.code, _external=True),
     )
+    # The image's URL names what it shows: a new price is a new URL, which feeds refetch.
+    og_image_url = url_for(
+        "sharing.og_image", code=card.code, kind="png", v=image_version(view), _external=True
+    )
+    return replace(view, og_image_url=og_image_url)
 
 
 def _card_json(card, click=None) -> dict:
@@ -103,7 +134,8 @@ def _visit(card, source: str):
 def card_page(code: str):
     card = services.get_card(code)
     # A buyer back from paying (?order=) is not a new visit.
-    source = "qr" if request.args.get("src") == "qr" else "link"
+    src = request.args.get("src")
+    source = src if src in services.SCAN_SOURCES else "link"
     click = None if request.args.get("order") else _visit(card, source)
     locale = visitor_locale()
     view = card_view(card, locale)
@@ -112,8 +144,8 @@ def card_page(code: str):
         card=view,
         lang=locale.split("_")[0],
         json_ld=product_json_ld(view),
-        og_availability=og_availability(view.product.get("availability")),
-        availability_words=AVAILABILITY_WORDS.get(view.product.get("availability") or "", ""),
+        og_availability=og_availability(view.availability),
+        availability_words=AVAILABILITY_WORDS.get(view.availability or "", ""),
         variants=_variants(view, locale),
         click_id=click.id if click is not None and not click.is_bot else None,
         buy_url=url_for("checkout.buy_form", code=code),
@@ -139,52 +171,137 @@ def _variants(view: CardView, locale: str) -> list[dict]:
 
 @bp.get("/c/<code>/go")
 def go(code: str):
-    """The way out to the merchant's own page, for shops that don't sell through ogstore."""
+    """The way out to the merchant's own page, for shops that don't sell through ogstore.
+
+    Counted (source ``outbound``), but not as another click: the card visit before it was.
+    """
     card = services.get_card(code)
+    _visit(card, "outbound")
     return redirect(catalog.get_snapshot(card.product_id).url, 302)
+
+
+def _nonce() -> str:
+    return secrets.token_urlsafe(16)
 
 
 @bp.get("/c/<code>/embed")
 def embed_page(code: str):
+    """The card inside an iframe: WordPress's wp-embed protocol, no cookies, no storage."""
     card = services.get_card(code)
     _visit(card, "embed")
     view = card_view(card, visitor_locale())
-    response = current_app.make_response(render_template("widgets/embed.html", card=view))
-    response.headers["Content-Security-Policy"] = "frame-ancestors *"
+    nonce = _nonce()
+    response = current_app.make_response(
+        render_template("widgets/embed.html", card=view, nonce=nonce)
+    )
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
+        "img-src http: https: data:; base-uri 'none'; form-action 'none'; frame-ancestors *"
+    )
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     return response
 
 
-@bp.get("/c/<code>/og.png")
-def og_image(code: str):
+@bp.get("/c/<code>/og.<any(png, jpg):kind>")
+def og_image(code: str, kind: str = "png"):
+    """The share image, rendered once per version (what it shows) and kept in the cache."""
     view = card_view(services.get_card(code))
-    response = Response(render_og_image(view), mimetype="image/png")
+    version = image_version(view)
+    key = f"og-image:{version}:{kind}"
+    body = cache.get(key)
+    if body is None:
+        photo = services.product_photo(view.image)
+        body = render_og_image(view, photo) if kind == "png" else render_og_jpeg(view, photo)
+        missing_photo = view.image is not None and photo is None
+        cache.set(key, body, timeout=OG_RETRY_SECONDS if missing_photo else OG_CACHE_SECONDS)
+    response = Response(body, mimetype="image/png" if kind == "png" else "image/jpeg")
     response.cache_control.public = True
-    response.cache_control.max_age = 3600
-    return response
+    if request.args.get("v") == version:  # this URL will always show this image
+        response.cache_control.max_age = 365 * 24 * 3600
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.max_age = 300
+    response.set_etag(f"{version}-{kind}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response.make_conditional(request)
 
 
 @bp.get("/c/<code>/qr.<any(svg, png):kind>")
 def qr(code: str, kind: str):
+    """The card's QR code; its link says where it was scanned (``src=qr`` or ``overlay``)."""
     card = services.get_card(code)
-    target = url_for("sharing.card_page", code=card.code, src="qr", _external=True)
+    src = request.args.get("src")
+    src = src if src in services.SCAN_SOURCES else "qr"
+    target = url_for("sharing.card_page", code=card.code, src=src, _external=True)
     mimetype = "image/svg+xml" if kind == "svg" else "image/png"
-    return Response(qr_code(target, kind), mimetype=mimetype)
+    response = Response(qr_code(target, kind), mimetype=mimetype)
+    response.cache_control.public = True
+    response.cache_control.max_age = 24 * 3600
+    return response
+
+
+@bp.get("/c/<code>/sheet")
+def sheet(code: str):
+    """A printable page to show the card face to face: QR, photo, price, the sharer's note."""
+    view = card_view(services.get_card(code), visitor_locale())
+    return render_template(
+        "widgets/sheet.html",
+        card=view,
+        availability_words=AVAILABILITY_WORDS.get(view.availability or "", ""),
+        qr_url=url_for("sharing.qr", code=view.code, kind="svg", _external=True),
+    )
+
+
+@bp.get("/c/<code>/overlay")
+def overlay(code: str):
+    """A transparent page for a streaming tool's browser source; its QR counts as overlay."""
+    view = card_view(services.get_card(code), visitor_locale())
+    response = current_app.make_response(
+        render_template(
+            "widgets/overlay.html",
+            card=view,
+            qr_url=url_for("sharing.qr", code=view.code, kind="svg", src="overlay", _external=True),
+            scan_url=url_for("sharing.card_page", code=view.code, src="overlay", _external=True),
+        )
+    )
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.get("/oembed")
 def oembed():
-    fmt = request.args.get("format", "json")
-    if fmt != "json":
-        raise ApiError("format_not_implemented", "Only format=json is served.", 501)
+    """oEmbed 1.0: ``url`` (a card URL on this host), ``maxwidth``, ``maxheight``, ``format``."""
+    fmt = request.args.get("format") or "json"
+    if fmt not in FORMATS:
+        raise ApiError("format_not_implemented", "format is json or xml.", 501)
+    maxwidth, maxheight = _size("maxwidth"), _size("maxheight")
     card = services.get_card(_card_code(request.args.get("url", "")))
     view = card_view(card)
-    return oembed_payload(
+    payload = oembed_payload(
         view,
         provider_url=url_for("index", _external=True),
         author_url=view.share_url,
-        maxwidth=request.args.get("maxwidth", type=int),
-        maxheight=request.args.get("maxheight", type=int),
+        maxwidth=maxwidth,
+        maxheight=maxheight,
     )
+    if fmt == "xml":
+        response = Response(oembed_xml(payload), mimetype="text/xml")
+    else:
+        response = current_app.json.response(payload)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.cache_control.public = True
+    response.cache_control.max_age = payload["cache_age"]
+    return response
+
+
+def _size(name: str) -> int | None:
+    """A positive integer ``maxwidth``/``maxheight``, None when absent, else a clear 400."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) <= _MAX_OEMBED_SIZE:
+        raise ApiError("invalid_size", f"{name} is a whole number of pixels, 1 or more.", 400)
+    return int(value)
 
 
 def _card_code(url: str) -> str | None:
@@ -195,3 +312,95 @@ def _card_code(url: str) -> str | None:
     except (HTTPException, ValueError):  # unparseable, or not a card path
         return None
     return args["code"] if parts.netloc == request.host else None
+
+
+# --- the sharer's share page ---------------------------------------------------------
+
+
+def _csrf_token() -> str:
+    """The session's token for the share page's forms (the session cookie is SameSite=Lax)."""
+    token = session.get("csrf_token")
+    if not isinstance(token, str) or not token:
+        token = session["csrf_token"] = secrets.token_urlsafe(32)
+    return token
+
+
+def _csrf_ok() -> bool:
+    expected, sent = session.get("csrf_token"), request.form.get("csrf_token", "")
+    return isinstance(expected, str) and bool(expected) and hmac.compare_digest(sent, expected)
+
+
+def _signed_in_sharer():
+    return services.get_sharer(session.get("sharer_id", 0))
+
+
+def _share_page(sharer, *, error: str | None = None, status: int = 200, **context):
+    locale = visitor_locale()
+    cards = [card_view(card, locale) for card in services.cards_of(sharer)] if sharer else []
+    return render_template(
+        "sharing/share.html",
+        sharer=sharer,
+        cards=cards,
+        error=error,
+        csrf_token=_csrf_token(),
+        note_max=services.NOTE_MAX,
+        **context,
+    ), status
+
+
+@bp.route("/share", methods=["GET", "POST"])
+def share():
+    """Paste a product URL, add a note, get a card; then share it from ``/share/<code>``."""
+    sharer = _signed_in_sharer()
+    if sharer is None:
+        return _share_page(None, status=401)
+    if request.method == "GET":
+        return _share_page(sharer)
+    form = {"url": request.form.get("url", ""), "note": request.form.get("note", "")}
+    if not _csrf_ok():
+        return _share_page(
+            sharer, error="The form expired: please send it again.", status=400, form=form
+        )
+    try:
+        card = services.create_card(sharer, form["url"], form["note"])
+    except ApiError as error:
+        return _share_page(sharer, error=error.message, status=error.status, form=form)
+    return redirect(url_for("sharing.share_card", code=card.code), 303)
+
+
+@bp.route("/share/<code>", methods=["GET", "POST"])
+def share_card(code: str):
+    """One card as feeds show it, its note, and everything to copy or post."""
+    sharer = _signed_in_sharer()
+    if sharer is None:
+        return _share_page(None, status=401)
+    card = services.sharer_card(sharer, code)
+    error, status = None, 200
+    if request.method == "POST":
+        if not _csrf_ok():
+            error, status = "The form expired: please send it again.", 400
+        else:
+            try:
+                services.update_note(card, request.form.get("note", ""))
+            except ApiError as problem:
+                error, status = problem.message, problem.status
+            else:
+                return redirect(url_for("sharing.share_card", code=card.code), 303)
+    view = card_view(card, visitor_locale())
+    script_url = url_for("static", filename="js/embed.js", _external=True)
+    return render_template(
+        "sharing/share_card.html",
+        sharer=sharer,
+        card=view,
+        error=error,
+        csrf_token=_csrf_token(),
+        note_max=services.NOTE_MAX,
+        share_text=share_text(view),
+        share_links=share_links(view),
+        snippets=[
+            ("Widget (script)", embed_html(view, script_url)),
+            ("iframe (no script)", plain_iframe_html(view, 480, 240)),
+            ("oEmbed (WordPress, Ghost…)", view.share_url),
+        ],
+        qr_png_url=url_for("sharing.qr", code=view.code, kind="png", _external=True),
+    ), status

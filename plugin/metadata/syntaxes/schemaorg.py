@@ -6,6 +6,8 @@ schema.org rules (ProductGroup variants, AggregateOffer, priceSpecification, …
 live in one place.
 """
 
+from urllib.parse import unquote, urlsplit
+
 from plugin.metadata import normalize
 from plugin.metadata.product import Offer
 from plugin.metadata.syntaxes.reading import Reading
@@ -21,11 +23,14 @@ PRODUCT_TYPES = frozenset(
         "car",
     }
 )
+# The product's own identifier, before any offer's (a variant's) SKU.
+_PRODUCT_ID_KEYS = ("sku", "productid", "productgroupid")
 _GTIN_KEYS = ("gtin", "gtin13", "gtin12", "gtin14", "gtin8", "isbn")
 _VARIANT_KEYS = ("color", "size", "material", "pattern")
 # priceSpecification entries that describe a crossed-out price, not the price to pay.
 _NOT_THE_PRICE = frozenset({"listprice", "strikethroughprice", "msrp", "srp", "invoiceprice"})
 _MAX_DEPTH = 32
+_MIN_CODE = 5
 
 
 def short_name(name: object) -> str:
@@ -82,13 +87,32 @@ def read_products(nodes: list, base_url: str, syntax: str) -> Reading | None:
     if not products:
         return None
     main = next((node for node in products if node.get("offers") or node.get("hasvariant")), None)
-    return _reading(main or products[0], base_url, syntax)
+    main = main or products[0]
+    return _reading(_with_sibling_variants(main, products), base_url, syntax)
+
+
+def _with_sibling_variants(main: dict, products: list[dict]) -> dict:
+    """Pages that list each size or colour as its own Product with the same name: one
+    product whose variants those are (as a ProductGroup would say)."""
+    name = normalize.text(main.get("name"))
+    if not name or main.get("hasvariant"):
+        return main
+    siblings = [
+        node
+        for node in products
+        if node is not main and node.get("offers") and normalize.text(node.get("name")) == name
+    ]
+    if not siblings:
+        return main
+    return {**main, "sku": None, "productid": None, "hasvariant": [main, *siblings]}
 
 
 def _reading(product: dict, base_url: str, syntax: str) -> Reading:
-    sku = normalize.text(product.get("sku")) or normalize.text(product.get("productgroupid"))
+    sku = next(filter(None, (normalize.text(product.get(key)) for key in _PRODUCT_ID_KEYS)), None)
     offers = _offers(product, base_url, sku)
     main = main_offer(offers)
+    if sku is None and main and main.sku:
+        sku = code_in_url(main.sku, base_url) or main.sku
     price, currency = _aggregate_price(product)
     if price is None and main:
         price, currency = main.price, main.currency
@@ -103,11 +127,36 @@ def _reading(product: dict, base_url: str, syntax: str) -> Reading:
         currency=currency or (main.currency if main else None),
         availability=main.availability if main else None,
         brand=normalize.text(product.get("brand")) or normalize.text(product.get("manufacturer")),
-        sku=(main.sku if main else None) or sku,
+        sku=sku,
         gtin=next(filter(None, (normalize.text(product.get(key)) for key in _GTIN_KEYS)), None),
         mpn=normalize.text(product.get("mpn")),
         offers=offers,
     )
+
+
+def code_in_url(variant_sku: str, url: str) -> str | None:
+    """The product code the page's URL path carries, when the variant's SKU extends it.
+
+    Shops name a product page after its code ("…-su221u09p-e11.html") and give each
+    size a longer SKU ("SU221U09P-E110XXS000"); the code in the URL is the product's.
+    """
+    try:
+        path = unquote(urlsplit(url).path).lower()
+    except ValueError:
+        return None
+    lowered = variant_sku.lower()
+    for length in range(len(lowered) - 1, _MIN_CODE - 1, -1):
+        prefix = lowered[:length]
+        if not prefix[-1].isalnum():
+            continue
+        found = path.find(prefix)
+        while found >= 0:
+            before = path[found - 1] if found else "/"
+            after = path[found + length] if found + length < len(path) else "/"
+            if not before.isalnum() and not after.isalnum():
+                return variant_sku[:length]
+            found = path.find(prefix, found + 1)
+    return None
 
 
 def main_offer(offers: list[Offer]) -> Offer | None:

@@ -11,11 +11,18 @@ Guards, in the order a fetch meets them:
 * Ports: 80 and 443 only, unless the allowlist admits the host.
 * Redirects: followed here, each hop checked the same way, at most ``max_redirects``.
 * Bounds: connect and read timeouts, a total deadline enforced by a watchdog that
-  shuts the socket down, and a cap on the decoded body size (so a gzip bomb stops
-  at ``max_bytes`` too).
+  shuts the socket down (name resolution included), and a cap on the decoded body
+  size (so a gzip bomb stops at ``max_bytes`` too).
+* Politeness: a ``User-Agent`` naming ogstore, and per-host limits (concurrent
+  fetches, and a token bucket for the request rate) so ogstore cannot be used to
+  flood a shop; past a short wait a fetch fails with ``rate_limited``.
+* Logs name the host and the error code, never the path, query or userinfo.
+
+docs/security.md lists each promise and the test that proves it.
 """
 
 import contextlib
+import contextvars
 import ipaddress
 import logging
 import socket
@@ -30,13 +37,27 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 
 from plugin.metadata.errors import MetadataError
 from plugin.metadata.extract import extract
+from plugin.metadata.fetch.limits import HostLimiter, RateLimitedError, host_key
 from plugin.metadata.product import Product
 
 logger = logging.getLogger(__name__)
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "FetchPolicy",
+    "FetchedPage",
+    "HostLimiter",
+    "RateLimitedError",
+    "check_url",
+    "fetch_page",
+    "fetch_product",
+    "is_public",
+    "resolve",
+]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -50,6 +71,13 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK_BYTES = 64 * 1024
 _ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 _SNIFF_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title")
+# Globally routable by the IANA tables, yet never a shop: Azure's wireserver/metadata
+# address and the deprecated 6to4 relay anycast prefix.
+_ALSO_BLOCKED = (
+    ipaddress.IPv4Network("168.63.129.16/32"),
+    ipaddress.IPv4Network("192.88.99.0/24"),
+)
+_LOUD_CODES = frozenset({"blocked_address", "rate_limited"})
 
 
 @dataclass(frozen=True)
@@ -72,6 +100,20 @@ class FetchPolicy:
         "ogstore/0.1 (+https://github.com/ogstore/ogstore; reads product metadata for sharing)"
     )
     proxy: str | None = None
+    #: Per-host politeness (per process): at most ``max_per_host`` requests in flight,
+    #: and a token bucket refilled at ``host_rate`` requests a second holding up to
+    #: ``host_burst``. A request waits at most ``rate_wait`` seconds for either, then
+    #: fails with ``rate_limited``. Every redirect hop is one request to its host.
+    max_per_host: int = 4
+    host_rate: float = 2.0
+    host_burst: int = 20
+    rate_wait: float = 2.0
+
+    def __post_init__(self) -> None:
+        if self.max_per_host < 1 or self.host_burst < 1:
+            raise ValueError("max_per_host and host_burst must be at least 1")
+        if self.host_rate <= 0 or self.rate_wait < 0:
+            raise ValueError("host_rate must be positive and rate_wait not negative")
 
     @classmethod
     def from_allow_string(cls, allow: str | None, **limits) -> "FetchPolicy":
@@ -106,6 +148,7 @@ class FetchedPage:
 
 
 DEFAULT_POLICY = FetchPolicy()
+_limiter = HostLimiter()
 
 
 def fetch_product(url: str, policy: FetchPolicy = DEFAULT_POLICY) -> Product:
@@ -127,25 +170,30 @@ def fetch_page(
     With ``etag``/``last_modified`` the request is conditional, and a 304 answer
     gives a page with ``not_modified=True`` and no content.
     """
-    host = _host_for_log(url)
     guard = _Guard(policy)
+    guard.host = _host_for_log(url)
     watchdog = threading.Timer(policy.total_timeout, guard.expire)
     watchdog.daemon = True
     watchdog.start()
+    redacting = _REDACT_URLS.set(True)
     try:
         with _session(policy, guard) as session:
             return _fetch(session, url, policy, guard, etag, last_modified, accept_html_only)
     except MetadataError as error:
-        logger.info("fetch from %s refused: %s", host, error.code)
+        level = logging.WARNING if error.code in _LOUD_CODES else logging.INFO
+        logger.log(level, "fetch from %s refused: %s", guard.host, error.code)
         raise
     except requests.RequestException as error:
-        logger.info("fetch from %s failed: %s", host, type(error).__name__)
+        # The requests exception names the URL, query string included: it is not
+        # chained, and only the kinds of failure (class names) are logged.
+        logger.info("fetch from %s failed: %s", guard.host, _kinds(error))
         if guard.expired or isinstance(error, requests.Timeout):
-            raise MetadataError("timeout", "The page took too long to answer.") from error
+            raise MetadataError("timeout", "The page took too long to answer.") from None
         if isinstance(error, requests.exceptions.InvalidURL):
-            raise MetadataError("invalid_url", "The address is not a valid web address.") from error
-        raise MetadataError("fetch_failed", "The page could not be fetched.") from error
+            raise MetadataError("invalid_url", "The address is not a valid web address.") from None
+        raise MetadataError("fetch_failed", "The page could not be fetched.") from None
     finally:
+        _REDACT_URLS.reset(redacting)
         watchdog.cancel()
 
 
@@ -165,23 +213,27 @@ def _fetch(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     for _hop in range(policy.max_redirects + 1):
+        guard.host = _host_for_log(url)
         url = check_url(url)
-        if policy.proxy:
-            parts = urlsplit(url)
-            guard.addresses(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-        timeout = (
-            min(policy.connect_timeout, guard.remaining()),
-            min(policy.read_timeout, guard.remaining()),
-        )
-        response = session.get(
-            url, headers=headers, timeout=timeout, allow_redirects=False, stream=True
-        )
-        with response:
-            location = response.headers.get("Location")
-            if response.status_code in _REDIRECTS and location:
-                url = urljoin(url, location.strip())
-                continue
-            return _page(response, url, policy, guard, accept_html_only)
+        parts = urlsplit(url)
+        with _limiter.slot(host_key(parts), policy, guard):
+            if policy.proxy:
+                guard.addresses(
+                    parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+                )
+            timeout = (
+                min(policy.connect_timeout, guard.remaining()),
+                min(policy.read_timeout, guard.remaining()),
+            )
+            response = session.get(
+                url, headers=headers, timeout=timeout, allow_redirects=False, stream=True
+            )
+            with response:
+                location = response.headers.get("Location")
+                if response.status_code in _REDIRECTS and location:
+                    url = urljoin(url, location.strip())
+                    continue
+                return _page(response, url, policy, guard, accept_html_only)
     raise MetadataError(
         "too_many_redirects", f"The page redirected more than {policy.max_redirects} times."
     )
@@ -212,7 +264,7 @@ def _page(
             "fetch_failed",
             f"The page could not be fetched: the server answered {response.status_code}.",
         )
-    if accept_html_only and content_type and not content_type.startswith(_HTML_TYPES):
+    if accept_html_only and content_type and content_type not in _HTML_TYPES:
         raise MetadataError("not_html", f"The address serves {content_type}, not a web page.")
     page.content = _body(response, policy, guard)
     if accept_html_only and not content_type and not _looks_like_html(page.content):
@@ -233,12 +285,29 @@ def _body(response: requests.Response, policy: FetchPolicy, guard: "_Guard") -> 
                 raise _too_large(policy)
             if guard.expired:
                 break
-    except requests.RequestException:
-        if not guard.expired:
+    except requests.RequestException as error:
+        # requests reports a read timeout while streaming as a ConnectionError.
+        if not (guard.expired or _read_timed_out(error)):
             raise
+        raise MetadataError("timeout", "The page took too long to answer.") from None
     if guard.expired:
         raise MetadataError("timeout", "The page took too long to answer.")
     return bytes(body)
+
+
+def _read_timed_out(error: BaseException) -> bool:
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ReadTimeoutError | TimeoutError):
+            return True
+        pending += [arg for arg in current.args if isinstance(arg, BaseException)]
+        pending += [link for link in (current.__cause__, current.__context__) if link]
+    return False
 
 
 def _too_large(policy: FetchPolicy) -> MetadataError:
@@ -274,12 +343,12 @@ def check_url(url: str) -> str:
 
 
 def _valid_host(host: str) -> bool:
-    if ":" in host:
+    if ":" in host:  # an IPv6 literal; a zone (``fe80::1%25eth0``) is never public
         try:
-            ipaddress.IPv6Address(host.split("%", 1)[0])
+            ipaddress.IPv6Address(host)
         except ValueError:
             return False
-        return True
+        return "%" not in host
     return set(host) <= _HOST_CHARACTERS and ".." not in host and not host.startswith((".", "-"))
 
 
@@ -302,6 +371,8 @@ def is_public(address: IPAddress) -> bool:
         if embedded is not None:
             return is_public(embedded)
         return address in _GLOBAL_UNICAST_V6 and address.is_global
+    if any(address in network for network in _ALSO_BLOCKED):
+        return False
     return address.is_global and not (address.is_multicast or address.is_reserved)
 
 
@@ -316,6 +387,7 @@ class _Guard:
         self.policy = policy
         self.deadline = time.monotonic() + policy.total_timeout
         self.expired = False
+        self.host = "?"  # the host of the current hop, for the log
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
 
@@ -328,10 +400,7 @@ class _Guard:
     def addresses(self, host: str, port: int) -> list[tuple]:
         """Resolved addresses of ``host``, all checked; ``blocked_address`` otherwise."""
         host = host.strip("[]").lower().rstrip(".")
-        try:
-            records = resolve(host, port)
-        except (OSError, UnicodeError) as error:
-            raise MetadataError("fetch_failed", "The host name could not be resolved.") from error
+        records = self._resolve(host, port)
         if not records:
             raise MetadataError("fetch_failed", "The host name could not be resolved.")
         if self.policy.admits(host):
@@ -345,6 +414,29 @@ class _Guard:
         if port not in _DEFAULT_PORTS:
             raise MetadataError("blocked_address", "Only ports 80 and 443 can be fetched.")
         return records
+
+    def _resolve(self, host: str, port: int) -> list[tuple]:
+        """``resolve(host, port)`` within the total deadline.
+
+        ``getaddrinfo`` cannot be given a timeout, so it runs on a daemon thread and
+        a resolver that does not answer in time fails the fetch with ``timeout``.
+        """
+        answer: dict[str, object] = {}
+
+        def lookup() -> None:
+            try:
+                answer["records"] = resolve(host, port)
+            except (OSError, UnicodeError) as error:
+                answer["error"] = error
+
+        thread = threading.Thread(target=lookup, name="ogstore-resolve", daemon=True)
+        thread.start()
+        thread.join(self.remaining())
+        if thread.is_alive():
+            raise MetadataError("timeout", "The host name took too long to resolve.")
+        if "records" not in answer:
+            raise MetadataError("fetch_failed", "The host name could not be resolved.")
+        return list(answer["records"])  # type: ignore[call-overload]
 
     def connect(self, connection: HTTPConnection) -> socket.socket:
         """A socket to one of the checked addresses of the connection's host."""
@@ -455,6 +547,42 @@ def _session(policy: FetchPolicy, guard: _Guard) -> requests.Session:
         session.mount("http://", adapter)
         session.mount("https://", adapter)
     return session
+
+
+class _RedactUrls(logging.Filter):
+    """Strips query strings from urllib3's log records made during a fetch.
+
+    urllib3 logs each request line (``"GET /p?token=… HTTP/1.1" 200``) at DEBUG;
+    inside ``fetch_page`` the query is cut so no secret in a URL reaches a log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _REDACT_URLS.get() and isinstance(record.args, tuple):
+            record.args = tuple(
+                _strip_query(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True
+
+
+def _strip_query(text: str) -> str:
+    return text.split("?", 1)[0] + "?…" if "?" in text else text
+
+
+_REDACT_URLS = contextvars.ContextVar("ogstore_fetch_redact_urls", default=False)
+_urllib3_log = logging.getLogger("urllib3.connectionpool")
+if not any(isinstance(existing, _RedactUrls) for existing in _urllib3_log.filters):
+    _urllib3_log.addFilter(_RedactUrls())
+
+
+def _kinds(error: BaseException) -> str:
+    """``ConnectionError < NewConnectionError < ConnectionRefusedError``: no messages."""
+    kinds, seen = [], set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kinds.append(type(current).__name__)
+        current = current.__cause__ or current.__context__
+    return " < ".join(kinds)
 
 
 def _allowlist(allow: tuple[str, ...]) -> tuple[frozenset[str], list[IPNetwork]]:
