@@ -15,7 +15,7 @@ def json_body() -> dict:
 
 
 # The endpoints the widget calls from any blog: open to every origin, without cookies.
-PUBLIC_ENDPOINTS = frozenset({"sharing.card_json", "checkout.checkout"})
+PUBLIC_ENDPOINTS = frozenset({"sharing.card_json", "checkout.checkout", "checkout.order_status"})
 
 
 def allow_any_origin(response: Response) -> Response:

@@ -31,7 +31,24 @@ def checkout():
         body.get("click"),
         request.headers.get("Idempotency-Key"),
     )
-    return {"order_id": order.id, "checkout_url": order.checkout_url}, 201
+    return _order_json(order), 201
+
+
+@bp.get("/api/v1/orders/<order_id>")
+def order_status(order_id: str):
+    """An order's state, for the widget waiting on a payment (order ids are unguessable)."""
+    return _order_json(services.get_order(order_id))
+
+
+def _order_json(order) -> dict:
+    return {
+        "order_id": order.id,
+        "checkout_url": order.checkout_url,
+        "status": order.status,
+        "quantity": order.quantity,
+        "total": money.major_str(order.total_minor, order.currency),
+        "currency": order.currency,
+    }
 
 
 @bp.post("/c/<code>/buy")

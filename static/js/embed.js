@@ -60,7 +60,9 @@ select,input,[part=buy]{font:inherit;padding:.4rem;border:1px solid #8888;border
     connectedCallback() {
       if (this.shadowRoot) return; // moved: already loaded
       this._reserve = h("style", {}, ":host{min-height:10rem}"); // no layout shift
-      this.attachShadow({ mode: "open" }).append(h("style", {}, CSS), this._reserve, h("slot"));
+      const style = h("style", {}, CSS);
+      style.nonce = this._reserve.nonce = this.nonce; // strict-CSP sites
+      this.attachShadow({ mode: "open" }).append(style, this._reserve, h("slot"));
       this.load();
     }
 
@@ -122,6 +124,7 @@ select,input,[part=buy]{font:inherit;padding:.4rem;border:1px solid #8888;border
         const qty = h("input", { type: "number", min: 1, max: (this._max = d.max_quantity || 10), value: 1 });
         const buy = h("button", { type: "button", part: "buy" }, "Buy");
         buy.onclick = () => this.buy(buy, qty, select);
+        for (const e of ["pointerenter", "focus", "touchstart"]) buy.addEventListener(e, () => this.loadCheckout().catch(() => {}), { once: true, passive: true });
         form.append(h("label", {}, "Quantity", qty), buy);
         body.append(form);
       } else if (safeUrl(d.share_url)) {
@@ -138,33 +141,33 @@ select,input,[part=buy]{font:inherit;padding:.4rem;border:1px solid #8888;border
       );
     }
 
+    // The checkout (overlay, payment, waiting) loads on intent: hover, focus or tap on Buy.
+    loadCheckout() {
+      return (OgstoreCard.ready ||= new Promise((ok, fail) => {
+        const s = h("script", { src: this.origin + "/static/js/checkout.js", async: "" });
+        s.nonce = this.nonce;
+        s.onload = ok;
+        s.onerror = fail;
+        document.head.append(s);
+      }));
+    }
+
     async buy(button, qty, select) {
-      const quantity = (qty.value = Math.min(this._max, Math.max(1, parseInt(qty.value, 10) || 1)));
-      const order = { card: this.code, quantity, variant: select?.value || undefined, click: this._click };
-      button.disabled = true;
-      this._status.textContent = "";
-      const res = await fetch(this.origin + "/api/v1/checkout", {
-        method: "POST",
-        credentials: "omit",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(order),
-      }).catch(() => null);
-      const body = (await res?.json().catch(() => null)) || {};
-      button.disabled = false;
-      const url = safeUrl(body.checkout_url);
-      if (res?.status === 201 && url) {
-        if (!window.open(url, "_blank")) location.assign(url); // popup blocked
-        this.emit("checkout", { code: this.code, order_id: body.order_id });
-        return;
+      try {
+        await this.loadCheckout();
+      } catch {
+        OgstoreCard.ready = null;
+        return this.fail({ code: "network", message: "Network error" });
       }
-      const error = body.error || { code: "network", message: "Network error" };
-      if (error.code === "price_changed" && body.price != null) {
-        this._price.textContent = money(body.price, body.currency);
-      }
+      this.checkout(button, qty, select);
+    }
+
+    fail(error) {
       this._status.textContent = error.message || error.code;
       this.emit("error", { code: this.code, error });
     }
   }
+  Object.assign(OgstoreCard, { h, money, safeUrl });
 
   customElements.define(TAG, OgstoreCard);
 })();

@@ -59,13 +59,15 @@ def blog_server():
 
     Another port is another origin, so the widget's calls to the app are cross-origin.
     """
-    pages: dict[str, bytes] = {}
+    pages: dict[str, tuple[bytes, dict]] = {}
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            body = pages.get(self.path)
+            body, headers = pages.get(self.path, (None, {}))
             self.send_response(200 if body is not None else 404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body or b"")))
             self.end_headers()
             self.wfile.write(body or b"")
@@ -77,8 +79,8 @@ def blog_server():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
 
-    def serve(html: str, path: str = "/post") -> str:
-        pages[path] = html.encode()
+    def serve(html: str, path: str = "/post", headers: dict | None = None) -> str:
+        pages[path] = (html.encode(), headers or {})
         return f"http://127.0.0.1:{server.server_port}{path}"
 
     yield serve

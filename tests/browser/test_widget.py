@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 CODE = "trail-lena"
 NAME = "Alpine Trail Runner Backpack 18L"
-EVENTS = ["ogstore:view", "ogstore:checkout", "ogstore:error"]
+EVENTS = ["ogstore:view", "ogstore:checkout", "ogstore:paid", "ogstore:error"]
 
 HOSTILE_NAME = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
 HOSTILE_NOTE = "</script><script>alert(3)</script>"
@@ -128,42 +128,69 @@ def test_the_pasted_snippet_renders_on_another_origin_and_buy_pays(
     page.wait_for_function("window.__events.some(e => e.type === 'ogstore:view')")
     assert _events(page, "ogstore:view") == [{"code": CODE}]
 
-    # Keyboard only: Tab from the top of the page to Buy, then Enter.
+    # Keyboard only: Tab from the top of the page to Buy (focus loads the checkout), then Enter.
     page.locator("body").focus()
-    _tab_to_buy(page)
-    with (
-        context.expect_page() as opened,
-        page.expect_response(
-            lambda r: r.url == f"{live_server}/api/v1/checkout" and r.request.method == "POST"
-        ) as started,
-    ):
+    with page.expect_response(f"{live_server}/static/js/checkout.js"):
+        _tab_to_buy(page)
+    with page.expect_response(
+        lambda r: r.url == f"{live_server}/api/v1/checkout" and r.request.method == "POST"
+    ) as started:
         page.keyboard.press("Enter")
     assert started.value.status == 201, started.value.text()
     assert started.value.headers.get("access-control-allow-origin") == "*"
     order_id = started.value.json()["order_id"]
-
-    checkout = opened.value
-    checkout.wait_for_load_state()
-    assert checkout.url.startswith(f"{live_server}/checkout/demo/")
-    pay = checkout.get_by_role("button", name="Pay €89.00")
-    expect(pay).to_be_visible()
     page.wait_for_function("window.__events.some(e => e.type === 'ogstore:checkout')")
     assert _events(page, "ogstore:checkout") == [{"code": CODE, "order_id": order_id}]
 
+    # The overlay: a modal dialog holding focus, Escape closes it and focus returns to Buy.
+    dialog = widget.get_by_role("dialog", name="Checkout")
+    expect(dialog).to_be_visible()
+    pay_in_widget = dialog.get_by_role("button", name="Pay €89.00")
+    expect(pay_in_widget).to_be_focused()
+    for _ in range(3):  # Tab cycles inside the dialog
+        page.keyboard.press("Tab")
+        assert page.evaluate(DEEP_FOCUS)[0] == "button"
+        expect(dialog).to_contain_text(NAME)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert page.evaluate(DEEP_FOCUS) == ["button", "buy"]
+
+    # Again, and pay: the provider's page opens in a new tab.
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    with context.expect_page() as opened:
+        page.keyboard.press("Enter")  # focus starts on Pay
+    checkout = opened.value
+    checkout.wait_for_url(f"{live_server}/checkout/demo/**")
+    assert checkout.evaluate("window.opener") is None
+    pay = checkout.get_by_role("button", name="Pay €89.00")
+    expect(pay).to_be_visible()
     pay.focus()
     expect(pay).to_be_focused()
     checkout.keyboard.press("Enter")
-    expect(checkout).to_have_url(f"{live_server}/c/{CODE}?order={order_id}")
-    expect(checkout.get_by_role("status")).to_contain_text(f"Order {order_id} is confirmed")
+    checkout.wait_for_url(f"{live_server}/c/{CODE}?order=*")
+    paid_order = checkout.url.split("order=")[-1]
+    expect(checkout.get_by_role("status")).to_contain_text("is confirmed")
+
+    # The host page hears about it.
+    page.wait_for_function("window.__events.some(e => e.type === 'ogstore:paid')")
+    [paid] = _events(page, "ogstore:paid")
+    assert paid["code"] == CODE
+    expect(dialog.get_by_role("status")).to_have_text("Paid. Thank you!")
+    order_id = paid["order_id"]
+    assert paid_order == order_id
 
     assert _events(page, "ogstore:error") == []
     assert seen == {"dialogs": [], "console_errors": [], "page_errors": []}
 
     with app.app_context():
         orders = db.session.scalars(select(Order)).all()
-        assert [(o.id, o.status, o.total_minor, o.currency, o.quantity) for o in orders] == [
-            (order_id, "paid", 8900, "EUR", 1)
+        # Two checkouts were started (one closed with Escape); the paid one counts once.
+        assert sorted((o.status, o.total_minor, o.currency) for o in orders) == [
+            ("paid", 8900, "EUR"),
+            ("pending", 8900, "EUR"),
         ]
+        assert [o.id for o in orders if o.status == "paid"] == [order_id]
         lena = db.session.scalar(select(Sharer).filter_by(handle="lena"))
         stats = sharer_stats(lena)
         assert (stats["sales"], stats["revenue"], stats["commission"]) == (
@@ -220,4 +247,33 @@ def test_hostile_product_text_is_shown_as_text_and_runs_nothing(
     assert page.locator("script").count() == 1  # only the JSON-LD block
 
     page.wait_for_timeout(200)  # an onerror/onload would fire by now
+    assert seen == {"dialogs": [], "console_errors": [], "page_errors": []}
+
+
+def test_the_widget_works_under_a_strict_nonce_csp(app, demo, live_server, blog_server, context):
+    """The CSP docs/embedding.md tells bloggers to set is enough: no violation, styles applied."""
+    nonce = "r4nd0mN0nce"
+    embed = requests.get(f"{live_server}/api/v1/cards/{CODE}", timeout=5).json()["embed_html"]
+    embed = embed.replace("<ogstore-card ", f'<ogstore-card nonce="{nonce}" ')
+    embed = embed.replace("<script async ", f'<script nonce="{nonce}" async ')
+    csp = (
+        f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
+        f"connect-src {live_server}; img-src {live_server}"
+    )
+    page_html = (
+        f"<!doctype html><html><head><title>Strict</title></head><body>{embed}</body></html>"
+    )
+    url = blog_server(page_html, path="/strict", headers={"Content-Security-Policy": csp})
+    page = context.new_page()
+    seen = _watch(page)
+    page.goto(url)
+    widget = page.locator(f'ogstore-card[code="{CODE}"]')
+    expect(widget.locator("[part=name]")).to_have_text(NAME)
+    assert widget.locator("[part=card]").evaluate("el => getComputedStyle(el).display") == "flex"
+    with page.expect_response(f"{live_server}/static/js/checkout.js"):
+        widget.get_by_role("button", name="Buy").hover()
+    widget.get_by_role("button", name="Buy").click()
+    overlay = widget.locator(".o")
+    expect(overlay).to_be_visible()
+    assert overlay.evaluate("el => getComputedStyle(el).position") == "fixed"
     assert seen == {"dialogs": [], "console_errors": [], "page_errors": []}
