@@ -1,6 +1,6 @@
 """Metadata for feeds and search engines: Open Graph product tags and JSON-LD."""
 
-from widgets.view import CardView
+from widgets.view import CardView, plain_text
 
 # schema.org availability -> the words Open Graph's product:availability uses.
 _OG_AVAILABILITY = {
@@ -40,14 +40,14 @@ def product_json_ld(card: CardView) -> dict:
         "@type": "Product",
         "name": card.title,
         "url": card.share_url,
-        "image": product.get("images") or [],
-        "description": product.get("description") or "",
+        "image": card.images,
+        "description": card.description,
     }
     for field in ("sku", "gtin", "mpn"):
         if product.get(field):
             data[field] = product[field]
     if product.get("brand"):
-        data["brand"] = {"@type": "Brand", "name": product["brand"]}
+        data["brand"] = {"@type": "Brand", "name": plain_text(product["brand"])}
     if product.get("price") and product.get("currency"):
         data["offers"] = {
             "@type": "Offer",

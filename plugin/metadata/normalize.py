@@ -18,6 +18,8 @@ _MAX_PRICE = Decimal(10) ** 15
 _PLAIN_NUMBER = re.compile(r"\s*-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\s*")
 _WHITESPACE = re.compile(r"\s+")
 _KEY_SEPARATORS = re.compile(r"[/#:]")
+# A short word right before or after the amount: "Kn", "Kč", "тг.", "lei", "Rs".
+_CURRENCY_WORD = re.compile(r"^\W*[^\W\d_]{1,4}\.?\s*\d|\d\s*[^\W\d_]{1,4}\.?\W*$")
 
 # Symbols that name one currency only; "$", "¥", "kr" or "Rs" do not.
 _CURRENCY_SYMBOLS = {
@@ -136,9 +138,11 @@ def price(value: object) -> tuple[Decimal | None, str | None]:
 
 
 def has_currency_sign(value: object) -> bool:
-    """Whether a human price string carries a currency symbol or code ("$5", "5 kr", "EUR 5")."""
+    """Whether a human price string carries a currency symbol or word ("$5", "5 kr", "5 тг.")."""
     raw = text(value)
-    return bool(raw) and bool(Price.fromstring(raw).currency)
+    return bool(raw) and (
+        bool(Price.fromstring(raw).currency) or bool(_CURRENCY_WORD.search(raw))
+    )
 
 
 def _plausible(amount: Decimal) -> Decimal | None:

@@ -57,7 +57,7 @@
     );
     const style = h("style", {}, CSS);
     style.nonce = card.nonce;
-    const overlay = h("div", { class: "o" }, style, dialog);
+    const overlay = h("div", { class: "o", part: "overlay" }, style, dialog);
     let polls = 0;
     let timer = 0;
 

@@ -28,57 +28,51 @@ from plugin.metadata.syntaxes.reading import Reading
 
 _MAX_TEXT = 48
 
-
-def _labelled(words: tuple[str, ...], attributes: tuple[str, ...] = ("class", "id")) -> str:
-    tests = " or ".join(
-        f"contains(translate(@{attribute}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-        f"'abcdefghijklmnopqrstuvwxyz'), '{word}')"
-        for attribute in attributes
-        for word in words
+# Case-sensitive pieces of the words looked for in class/id/data-* labels (libxml2's
+# contains() is fast; translate() to lower case on every attribute is not). The
+# regexes below then decide, on the few attributes found.
+_PIECES = (
+    "rice", "RICE", "reis", "Preis", "prix", "Prix", "precio", "prezzo", "Prezzo", "preco",
+    "cena", "cijena", "hinta",
+    "vailab", "tock", "dispon", "Dispon", "lager", "Lager", "verf", "nalich",
+    "sku", "Sku", "SKU", "roduct-code", "roductCode", "roduct_code", "roduct-reference",
+    "rticle-number", "rticleNumber", "tem-number", "temNumber",
+    "art", "Cart", "asket", "Basket", "buy", "Buy", "BUY", "warenkorb", "Warenkorb", "panier",
+    "carrello", "kosik", "korzin",
+)  # fmt: skip
+_LABEL_TEST = "[" + " or ".join(f"contains(., '{piece}')" for piece in _PIECES) + "]"
+# Headings and labelled attributes, all in document order: one walk in libxml2.
+_LANDMARKS = etree.XPath(
+    "//body//h1"
+    + "".join(
+        f" | //body//*[not(self::script or self::style)]/@{name}{_LABEL_TEST}"
+        for name in ("class", "id", "data-qa-qualifier", "data-testid")
     )
-    return f"[{tests}]"
-
-
-_PRICE_WORDS = ("price", "preis", "prix", "precio", "prezzo", "preco", "cena", "cijena", "hinta")
-_PRICES_AFTER = etree.XPath("following::*" + _labelled(_PRICE_WORDS))
-_PRICES = etree.XPath("//body//*" + _labelled(_PRICE_WORDS))
-_STOCK_WORDS = ("availab", "stock", "dispon", "lager", "verfugbar", "verfügbar", "nalich")
-_STOCKS = etree.XPath("//body//*" + _labelled(_STOCK_WORDS))
-_STOCKS_AFTER = etree.XPath("following::*" + _labelled(_STOCK_WORDS))
+)
+_PRICE_LABEL = re.compile(r"pri[cs]e|preis|prix|precio|prezzo|preco|cena|cijena|hinta", re.I)
+_STOCK_LABEL = re.compile(r"availab|stock|dispon|lager|verf[uü]gbar|nalich", re.I)
+_CODE_LABEL_ATTRIBUTE = re.compile(
+    r"(?<![a-z])(?:sku|product.?code|product.?reference|article.?number|item.?number)",
+    re.IGNORECASE,
+)
+_BUY_LABEL = re.compile(r"cart|basket|warenkorb|panier|carrello|kosik|korzin|(?<![a-z])buy", re.I)
 # Labels that name one state ("unavailable-label", "outOfStock"): templates a script
 # shows or hides, present on in-stock pages too.
 _STATE_LABEL = re.compile(r"unavailab|out-?of-?stock|sold-?out|in-?stock|not-?available", re.I)
-_CODE_WORDS = ("sku", "product-code", "productcode", "product_code", "product-reference")
-_CODE_WORDS += ("article-number", "articlenumber", "item-number", "itemnumber")
-_CODE_ATTRIBUTES = ("class", "id", "data-qa-qualifier", "data-testid")
-_CODES = etree.XPath("//body//*" + _labelled(_CODE_WORDS, _CODE_ATTRIBUTES))
-# "sku" as a word of the label, not inside another word (Finnish "lasku" is an invoice).
-_CODE_LABEL_ATTRIBUTE = re.compile(r"(?<![a-z])(?:sku|product.?code|product.?reference|"
-                                   r"article.?number|item.?number)", re.IGNORECASE)
-_TEXT = etree.XPath("descendant-or-self::text()[not(ancestor::script or ancestor::style)]")
-_HEADINGS = etree.XPath("//body//h1")
-_BUY = etree.XPath(
-    "//body//*[self::button or self::input or self::a or self::form]"
-    + _labelled(("cart", "basket", "warenkorb", "panier", "carrello", "buy", "kosik", "korzin"))
-    + " | //body//*[self::button or self::input][@type='submit' or self::button]"
-    "[contains(translate(., 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'cart')"
-    " or contains(translate(., 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'buy')"
-    "]"
-)
-# Text nodes that may hold a product code label; the regex below decides.
+
+# Text nodes that may hold a product code label; the regexes below decide.
 _LABEL_HINTS = (
     "SKU", "Sku", "sku", "Art", "art.", "Bestell", "roduct code", "roduct Code", "roduct number",
-    "tem number", "tem no", "tem #", "Item ID", "Код", "Артикул", "Šifra", "Kód", "Cod ",
-    "Cód", "Ref", "Réf", "ASIN", "post id", "Produkta kods", "Tuotenumero", "Tootekood",
-    "Numer katalogowy", "Nr kat",
+    "tem number", "tem no", "tem #", "tem ID", "Код", "Артикул", "Šifra", "Kód", "Cod",
+    "Cód", "Ref", "Réf", "ASIN", "post id", "kods", "Tuotenumero", "Tootekood", "Nr kat",
+    "Numer katalogowy",
 )  # fmt: skip
 _LABEL_TEXTS = etree.XPath(
-    "//body//text()[not(ancestor::script or ancestor::style)]["
+    "//body//*[not(self::script or self::style)]/text()[string-length() < 64]["
     + " or ".join(f"contains(., '{hint}')" for hint in _LABEL_HINTS)
     + "]"
 )
 _NEXT_TEXTS = etree.XPath("following::text()[normalize-space()][position() <= 2]")
-
 _LABEL_VALUE = r"\s*[:#.\-–]?\s*(?P<code>.*)$"
 # Labels that name the shop's own code for the product, strongest first; a generic
 # "Reference"/"Código" only counts when no stronger label is on the page.
@@ -107,6 +101,19 @@ _NOT_THE_PRICE = re.compile(
     re.IGNORECASE,
 )
 _CROSSED_OUT = etree.XPath("ancestor-or-self::*[self::del or self::s or self::strike]")
+# Other products' prices: carousels and "related", "similar", "sponsored" lists.
+_ELSEWHERE_PIECES = ("arousel", "lider", "ecommend", "elated", "imilar", "ponsored", "psell")
+_ELSEWHERE_PIECES += ("ross-sell", "rosssell", "lso-", "ccessor", "undle", "sims-", "p13n")
+_ELSEWHERE = etree.XPath(
+    "ancestor::*[@class or @id][ "
+    + " or ".join(
+        f"contains(@class, '{piece}') or contains(@id, '{piece}')" for piece in _ELSEWHERE_PIECES
+    )
+    + "]"
+)
+# An element whose text holds two amounts (old and new price) is a container: its
+# children are looked at on their own.
+_AMOUNTS = re.compile(r"\d[\d\s.,'’]*")
 
 # Stock phrases, out-of-stock ones checked first ("not available" contains "available").
 _OUT_OF_STOCK = re.compile(
@@ -127,18 +134,21 @@ _IN_STOCK = re.compile(
 
 
 def read(page: Page) -> Reading | None:
-    heading = _product_heading(page)
+    landmarks = _LANDMARKS(page.root)
+    headings = [node for node in landmarks if not isinstance(node, str)]
+    heading = _product_heading(page, headings)
     if heading is None:
         return None
-    amount, currency = _price(heading)
-    availability = _availability(page, heading)
-    sku = _sku(page)
-    is_product = (amount is not None and bool(_BUY(page.root))) or availability is not None
+    labelled = landmarks[landmarks.index(heading) + 1 :]
+    amount, currency = _price(labelled)
+    availability = _availability(labelled)
+    sku = _sku(page, labelled)
     if amount is None and availability is None and sku is None:
         return None
+    buy = any(isinstance(node, str) and _BUY_LABEL.search(node) for node in landmarks)
     return Reading(
         syntax="visible",
-        is_product=is_product,
+        is_product=(amount is not None and buy) or availability is not None,
         name=_text(heading, 300),
         price=amount,
         currency=currency,
@@ -148,9 +158,9 @@ def read(page: Page) -> Reading | None:
 
 
 def _text(element: etree._Element, limit: int = _MAX_TEXT) -> str | None:
-    """The element's visible text, whitespace collapsed; None when longer than ``limit``."""
+    """The element's text, whitespace collapsed; None when longer than ``limit``."""
     parts, length = [], 0
-    for piece in _TEXT(element):
+    for piece in element.itertext():
         parts.append(piece)
         length += len(piece)
         if length > limit * 8:
@@ -159,9 +169,8 @@ def _text(element: etree._Element, limit: int = _MAX_TEXT) -> str | None:
     return text if text and len(text) <= limit else None
 
 
-def _product_heading(page: Page) -> etree._Element | None:
+def _product_heading(page: Page, headings: list) -> etree._Element | None:
     """The product's ``<h1>``: the one whose text the ``<title>`` repeats, else the first."""
-    headings = _HEADINGS(page.root)
     if not headings:
         return None
     title = " ".join(" ".join(t.text or "" for t in page.titles).split()).lower()
@@ -172,14 +181,27 @@ def _product_heading(page: Page) -> etree._Element | None:
     return headings[0]
 
 
-def _price(heading: etree._Element) -> tuple:
-    candidates = _PRICES_AFTER(heading) or _PRICES(heading.getroottree().getroot())
-    for element in candidates:
-        label = f"{element.get('class', '')} {element.get('id', '')}"
-        if _NOT_THE_PRICE.search(label) or _CROSSED_OUT(element):
+def _elements(labelled: list, label: re.Pattern) -> list[etree._Element]:
+    """Elements (document order, once each) with an attribute that ``label`` matches."""
+    found: list[etree._Element] = []
+    for node in labelled:
+        if isinstance(node, str) and label.search(node):
+            element = node.getparent()
+            if not found or found[-1] is not element:
+                found.append(element)
+    return found
+
+
+def _label(element: etree._Element) -> str:
+    return f"{element.get('class', '')} {element.get('id', '')}"
+
+
+def _price(labelled: list) -> tuple:
+    for element in _elements(labelled, _PRICE_LABEL):
+        if _NOT_THE_PRICE.search(_label(element)) or _CROSSED_OUT(element):
             continue
         text = _text(element)
-        if not text:
+        if not text or len(_AMOUNTS.findall(text)) != 1 or _ELSEWHERE(element):
             continue
         amount, currency = normalize.price(text)
         if amount is not None and amount > 0 and (currency or normalize.has_currency_sign(text)):
@@ -187,10 +209,9 @@ def _price(heading: etree._Element) -> tuple:
     return None, None
 
 
-def _availability(page: Page, heading: etree._Element) -> str | None:
-    for element in _STOCKS_AFTER(heading) or _STOCKS(page.root):
-        label = f"{element.get('class', '')} {element.get('id', '')}"
-        if _STATE_LABEL.search(label):
+def _availability(labelled: list) -> str | None:
+    for element in _elements(labelled, _STOCK_LABEL):
+        if _STATE_LABEL.search(_label(element)):
             continue
         text = _text(element, 120)
         if not text:
@@ -202,7 +223,7 @@ def _availability(page: Page, heading: etree._Element) -> str | None:
     return None
 
 
-def _sku(page: Page) -> str | None:
+def _sku(page: Page, labelled: list) -> str | None:
     found: list[str | None] = [None] * len(_CODE_LABELS)
     for node in _LABEL_TEXTS(page.root):
         text = " ".join(str(node).split())
@@ -216,10 +237,7 @@ def _sku(page: Page) -> str | None:
             break
         if found[0] is not None:
             return found[0]
-    for element in _CODES(page.root):
-        label = " ".join(element.get(name, "") for name in _CODE_ATTRIBUTES)
-        if not _CODE_LABEL_ATTRIBUTE.search(label):
-            continue
+    for element in _elements(labelled, _CODE_LABEL_ATTRIBUTE):
         text = _text(element)
         if text and _CODE.match(text):
             return text
