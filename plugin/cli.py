@@ -1,5 +1,6 @@
 """The ``ogstore`` command: Flask's own commands (run, db, shell) plus ogstore's."""
 
+import csv
 import json
 import sys
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from plugin import create_app, metadata
+from plugin import create_app, metadata, money
 from plugin.config import fetch_allow_from_env
 
 
@@ -60,3 +61,24 @@ def demo_seed_command(base_url: str) -> None:
 
     for label, url in seed_demo(base_url.rstrip("/")).items():
         click.echo(f"  {label:<22} {url}")
+
+
+@main.group("payouts")
+def payouts_group() -> None:
+    """Paying sharers what they have earned."""
+
+
+@payouts_group.command("create")
+@with_appcontext
+def payouts_create_command() -> None:
+    """Approve commissions past their refund window, pay approved balances, print CSV."""
+    from plugin.checkout.services import create_payouts
+    from plugin.sharing.services import handles
+
+    payouts = create_payouts()
+    names = handles({payout.sharer_id for payout in payouts})
+    out = csv.writer(sys.stdout)
+    out.writerow(["payout_id", "sharer", "currency", "amount"])
+    for payout in payouts:
+        amount = money.major_str(payout.amount_minor, payout.currency)
+        out.writerow([payout.id, names[payout.sharer_id], payout.currency, amount])

@@ -196,7 +196,7 @@ def test_oembed_bad_input(client, demo):
     )
     assert_error(client.get("/oembed", query_string={"url": "http://[::1"}), 404, "card_not_found")
     card_url = "http://localhost/c/trail-lena"
-    response = client.get("/oembed", query_string={"url": card_url, "format": "xml"})
+    response = client.get("/oembed", query_string={"url": card_url, "format": "yaml"})
     assert_error(response, 501, "format_not_implemented")
     ok = client.get("/oembed", query_string={"url": card_url, "maxwidth": 300}).get_json()
     assert (ok["type"], ok["version"], ok["width"]) == ("rich", "1.0", 300)

@@ -83,3 +83,10 @@ def test_db_upgrade_then_seed_prints_the_urls_to_open(tmp_path):
         ogstore("demo", "seed", "--base-url", "http://127.0.0.1:5099", tmp_path=tmp_path).returncode
         == 0
     )
+
+
+def test_payouts_create_prints_csv(tmp_path):
+    assert ogstore("db", "upgrade", tmp_path=tmp_path).returncode == 0
+    result = ogstore("payouts", "create", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["payout_id,sharer,currency,amount"]

@@ -15,7 +15,7 @@ def test_sharer_and_merchant_dashboards_show_a_sale(client, demo):
     response = client.get("/" + sharer_link, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "@lena" in html
-    assert re.search(r"<td>EUR</td><td>89.00</td><td><strong>8.90</strong>", html)
+    assert re.search(r"<td>EUR</td><td>89.00</td><td><strong>8.90</strong></td>\s*<td>8.90</td>", html)
     assert "/c/trail-lena" in html and "&lt;ogstore-card" in html
 
     merchant_link = demo["merchant dashboard"].split("/", 3)[3]
@@ -29,3 +29,22 @@ def test_forged_login_links_are_refused(client, app):
     forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     assert client.get(f"/dashboard/login/{forged}").status_code == 403
     assert client.get("/dashboard/merchant").status_code == 401
+
+
+def test_balances_move_from_pending_to_approved_to_paid(app, client, demo):
+    from datetime import timedelta
+
+    from plugin.checkout.services import balances, create_payouts
+    from plugin.models import utcnow
+    from plugin.sharing.services import get_card
+
+    started = client.post("/api/v1/checkout", json={"card": "trail-lena", "quantity": 2})
+    client.post("/" + started.get_json()["checkout_url"].split("/", 3)[3] + "/pay")
+    with app.app_context():
+        sharer_id = get_card("trail-lena").sharer_id
+        assert balances(sharer_id) == {"EUR": {"pending": 1780, "approved": 0, "paid": 0}}
+        assert create_payouts(utcnow() + timedelta(days=13)) == []  # still in the refund window
+        [payout] = create_payouts(utcnow() + timedelta(days=15))
+        assert (payout.amount_minor, payout.currency) == (1780, "EUR")
+        assert balances(sharer_id) == {"EUR": {"pending": 0, "approved": 0, "paid": 1780}}
+        assert create_payouts(utcnow() + timedelta(days=30)) == []  # nothing is paid twice

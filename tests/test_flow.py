@@ -97,6 +97,7 @@ def test_a_sale_is_credited_to_its_sharer_exactly_once(app, client, demo):
         "sales": 1,
         "revenue": {"EUR": "178.00"},
         "commission": {"EUR": "17.80"},
+        "balances": {"EUR": {"pending": "17.80", "approved": "0.00", "paid": "0.00"}},
     }
     with app.app_context():
         assert db.session.query(Commission).count() == 1

@@ -20,6 +20,8 @@ class Merchant(db.Model):
     verification_token: Mapped[str] = mapped_column(String(64))
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     commission_bps: Mapped[int]
+    # Commissions wait this long after a sale (the shop's refund window) before approval.
+    refund_window_days: Mapped[int] = mapped_column(default=14, server_default="14")
     stripe_account_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = created_at()
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin.extensions import db
 from plugin.models import UTCDateTime, created_at
@@ -41,18 +41,60 @@ class Order(db.Model):
 
 
 class Commission(db.Model):
-    """What a paid order earns its sharer; one per order, in the order's currency."""
+    """What a paid order earns its sharer: one per order, in the order's currency.
+
+    Its amount is the sum of its entries; every change (the sale, a refund, a
+    dispute) is a new entry with a reason, never an edit.
+    """
 
     __tablename__ = "commissions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), unique=True)
     sharer_id: Mapped[int] = mapped_column(ForeignKey("sharers.id"), index=True)
-    amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     rate_bps: Mapped[int] = mapped_column(default=0, server_default="0")
-    # pending → approved → paid; held while disputed; reversed by a full refund or a lost dispute
+    # pending → approved (after hold_until) ; held while disputed ; reversed by a full
+    # refund or a lost dispute
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    hold_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = created_at()
+
+    entries: Mapped[list["CommissionEntry"]] = relationship(
+        order_by="CommissionEntry.id", back_populates="commission"
+    )
+
+    @property
+    def amount_minor(self) -> int:
+        return sum(entry.amount_minor for entry in self.entries)
+
+
+class CommissionEntry(db.Model):
+    """One change to what a sharer earns (signed, minor units); balances are sums of these."""
+
+    __tablename__ = "commission_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id"), index=True)
+    sharer_id: Mapped[int] = mapped_column(ForeignKey("sharers.id"), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(32))
+    payout_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id"), index=True)
+    created_at: Mapped[datetime] = created_at()
+
+    commission: Mapped[Commission] = relationship(back_populates="entries")
+
+
+class Payout(db.Model):
+    """Money owed to a sharer in one currency: the approved entries it settles."""
+
+    __tablename__ = "payouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sharer_id: Mapped[int] = mapped_column(ForeignKey("sharers.id"), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = created_at()
 
 

@@ -7,14 +7,15 @@ never from the request. Provider events are applied once each (the
 
 import logging
 import secrets
+from datetime import datetime, timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from plugin import money
 from plugin.catalog import services as catalog
-from plugin.checkout.models import Commission, Order, WebhookEvent
+from plugin.checkout.models import Commission, CommissionEntry, Order, Payout, WebhookEvent
 from plugin.checkout.providers import get_provider
 from plugin.checkout.providers.base import PaymentEvent, SessionRequest
 from plugin.errors import ApiError
@@ -270,7 +271,12 @@ def _dispute_closed(dispute: dict) -> str:
 
 
 def _settle_commission(order: Order) -> None:
-    """Bring the order's status and commission in line with what is known of its payment."""
+    """Bring the order's status and its commission's entries in line with what is known.
+
+    The commission due is ``(total - refunded) × rate``, nothing after a lost
+    dispute; the difference from what the entries already sum to is booked as
+    one new entry. Computing from facts makes replays and reordering harmless.
+    """
     if order.paid_at is None:
         return
     net = order.total_minor - order.refunded_minor
@@ -283,21 +289,115 @@ def _settle_commission(order: Order) -> None:
         )
     commission = db.session.scalar(select(Commission).filter_by(order_id=order.id))
     if commission is None:
+        merchant = catalog.get_merchant(order.merchant_id)
         commission = Commission(
             order_id=order.id,
             sharer_id=order.sharer_id,
             currency=order.currency,
-            rate_bps=catalog.get_merchant(order.merchant_id).commission_bps,
+            rate_bps=merchant.commission_bps,
             status="pending",
+            hold_until=order.paid_at + timedelta(days=merchant.refund_window_days),
         )
         db.session.add(commission)
-    commission.amount_minor = 0 if lost else max(net, 0) * commission.rate_bps // 10_000
+    due = 0 if lost or net <= 0 else net * commission.rate_bps // 10_000
+    change = due - commission.amount_minor
+    if change:
+        reason = (
+            "sale"
+            if not commission.entries
+            else "dispute_lost"
+            if lost
+            else "refund"
+            if change < 0
+            else "dispute_won"
+        )
+        commission.entries.append(
+            CommissionEntry(
+                sharer_id=commission.sharer_id,
+                currency=commission.currency,
+                amount_minor=change,
+                reason=reason,
+            )
+        )
     if lost or net <= 0:
         commission.status = "reversed"
     elif order.dispute_status == "open":
         commission.status = "held"
     elif commission.status in ("reversed", "held"):
         commission.status = "pending"
+
+
+def approve_due_commissions(now: datetime | None = None) -> int:
+    """Approve pending commissions whose holding period (the refund window) is over."""
+    result = db.session.execute(
+        update(Commission)
+        .where(Commission.status == "pending", Commission.hold_until <= (now or utcnow()))
+        .values(status="approved")
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+# Which balance an unpaid entry counts in, by its commission's status. A reversal's
+# negative entry is payable: it is netted against the next payout.
+_PAYABLE = ("approved", "reversed")
+
+
+def balances(sharer_id: int) -> dict[str, dict[str, int]]:
+    """Pending, approved (payable) and paid commission per currency, in minor units."""
+    bucket = case(
+        (CommissionEntry.payout_id.is_not(None), "paid"),
+        (Commission.status.in_(_PAYABLE), "approved"),
+        else_="pending",
+    ).label("bucket")
+    rows = db.session.execute(
+        select(CommissionEntry.currency, bucket, func.sum(CommissionEntry.amount_minor))
+        .join(Commission, Commission.id == CommissionEntry.commission_id)
+        .where(CommissionEntry.sharer_id == sharer_id)
+        .group_by(CommissionEntry.currency, bucket)
+    )
+    result: dict[str, dict[str, int]] = {}
+    for currency, name, total in rows:
+        result.setdefault(currency, {"pending": 0, "approved": 0, "paid": 0})[name] = int(total)
+    return result
+
+
+def create_payouts(now: datetime | None = None) -> list[Payout]:
+    """Pay every sharer's positive approved balance per currency; negative ones carry over.
+
+    The entries are read once and the payout settles exactly those, so an entry
+    booked meanwhile waits for the next payout instead of being paid unsummed.
+    """
+    approve_due_commissions(now)
+    unpaid = db.session.execute(
+        select(
+            CommissionEntry.id,
+            CommissionEntry.sharer_id,
+            CommissionEntry.currency,
+            CommissionEntry.amount_minor,
+        )
+        .join(Commission, Commission.id == CommissionEntry.commission_id)
+        .where(CommissionEntry.payout_id.is_(None), Commission.status.in_(_PAYABLE))
+    ).all()
+    groups: dict[tuple[int, str], list] = {}
+    for entry in unpaid:
+        groups.setdefault((entry.sharer_id, entry.currency), []).append(entry)
+    payouts = []
+    for (sharer_id, currency), entries in sorted(groups.items()):
+        total = sum(entry.amount_minor for entry in entries)
+        if total <= 0:
+            continue
+        payout = Payout(sharer_id=sharer_id, currency=currency, amount_minor=total)
+        db.session.add(payout)
+        db.session.flush()
+        db.session.execute(
+            update(CommissionEntry)
+            .where(CommissionEntry.id.in_([entry.id for entry in entries]))
+            .values(payout_id=payout.id)
+        )
+        payouts.append(payout)
+    db.session.commit()
+    return payouts
 
 
 _HANDLERS = {
@@ -320,9 +420,9 @@ def sales_summary(sharer_id: int) -> dict:
         .group_by(Order.currency)
     ).all()
     earned = db.session.execute(
-        select(Commission.currency, func.sum(Commission.amount_minor))
-        .where(Commission.sharer_id == sharer_id, Commission.status != "reversed")
-        .group_by(Commission.currency)
+        select(CommissionEntry.currency, func.sum(CommissionEntry.amount_minor))
+        .where(CommissionEntry.sharer_id == sharer_id)
+        .group_by(CommissionEntry.currency)
     ).all()
     return {
         "orders": orders,

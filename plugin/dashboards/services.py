@@ -3,6 +3,7 @@
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from plugin import money
 from plugin.checkout import services as checkout
 from plugin.errors import ApiError
 from plugin.sharing import services as sharing
@@ -12,11 +13,21 @@ LOGIN_LINK_SECONDS = 7 * 24 * 3600
 
 
 def sharer_stats(sharer: Sharer) -> dict:
-    """Impressions, clicks, orders, paid sales, revenue and commission per currency."""
+    """The funnel (impressions → clicks → orders → sales) and the money, per currency.
+
+    ``commission`` is what the sales earned net of refunds; ``balances`` splits it
+    into pending (in the refund window or disputed), approved (payable) and paid.
+    """
     return {
         "handle": sharer.handle,
         **sharing.visit_counts(sharer.id),
         **checkout.sales_summary(sharer.id),
+        "balances": {
+            currency: {
+                bucket: money.major_str(minor, currency) for bucket, minor in amounts.items()
+            }
+            for currency, amounts in checkout.balances(sharer.id).items()
+        },
     }
 
 
