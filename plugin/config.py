@@ -52,7 +52,8 @@ def settings_from_env(instance_path: str, environ=os.environ) -> dict:
         "OGSTORE_DEMO_WEBHOOK_SECRET": environ.get("OGSTORE_DEMO_WEBHOOK_SECRET")
         or "whsec_demo_" + secrets.token_hex(16),
         "OGSTORE_DEMO": environ.get("OGSTORE_DEMO", "1") not in ("0", "false", "no"),
-        "OGSTORE_DEMO_VERIFICATION_TOKEN": "ogstore-demo-verification",
+        # The demo shop's domain claim (public: the demo is nobody's secret).
+        "OGSTORE_DEMO_MERCHANT_CLAIM": "ogc_demo-shop",
         "OGSTORE_DEFAULT_COMMISSION_BPS": _int(environ, "OGSTORE_DEFAULT_COMMISSION_BPS", 1000),
         "OGSTORE_MAX_QUANTITY": _int(environ, "OGSTORE_MAX_QUANTITY", 10),
     }

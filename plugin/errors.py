@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 from plugin.metadata import MetadataError
 
 # How each metadata error code reads over HTTP.
-_METADATA_STATUS = {"invalid_url": 400, "blocked_address": 403}
+_METADATA_STATUS = {"invalid_url": 400, "blocked_address": 403, "rate_limited": 429}
 
 
 class ApiError(Exception):

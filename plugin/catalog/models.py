@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin.extensions import db
@@ -17,9 +17,21 @@ class Merchant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     domain: Mapped[str] = mapped_column(String(255), unique=True)
     name: Mapped[str | None] = mapped_column(String(255))
-    verification_token: Mapped[str] = mapped_column(String(64))
+    # sha256 of the merchant's API key (shown once, when the domain is verified)
+    api_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The commission rule: a percentage in basis points, or a flat amount per item in
+    # one currency (orders in other currencies fall back to the percentage).
     commission_bps: Mapped[int]
+    commission_flat_minor: Mapped[int | None] = mapped_column(BigInteger)
+    commission_currency: Mapped[str | None] = mapped_column(String(3))
+    # Which card gets the sale when a buyer opened several: "last_click" or "first_click".
+    attribution: Mapped[str] = mapped_column(
+        String(16), default="last_click", server_default="last_click"
+    )
+    attribution_window_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # The share of a commission that goes to the sharer whose card was reshared (0 = none).
+    reshare_share_bps: Mapped[int] = mapped_column(default=0, server_default="0")
     # Commissions wait this long after a sale (the shop's refund window) before approval.
     refund_window_days: Mapped[int] = mapped_column(default=14, server_default="14")
     stripe_account_id: Mapped[str | None] = mapped_column(String(255), unique=True)
@@ -28,6 +40,20 @@ class Merchant(db.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+
+class CommissionRule(db.Model):
+    """A merchant's commission for one product, overriding its default rule."""
+
+    __tablename__ = "commission_rules"
+    __table_args__ = (UniqueConstraint("merchant_id", "product_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    product_url: Mapped[str] = mapped_column(String(2048))
+    bps: Mapped[int | None]
+    flat_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
 
 
 class ProductSnapshot(db.Model):

@@ -6,7 +6,9 @@ results are cached by the URL asked for, and a snapshot older than
 """
 
 import hashlib
+import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -17,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from plugin import metadata, money
-from plugin.catalog.models import Merchant, ProductSnapshot
+from plugin.catalog.models import CommissionRule, Merchant, ProductSnapshot
 from plugin.errors import ApiError
 from plugin.extensions import cache, db
 from plugin.models import utcnow
@@ -45,9 +47,7 @@ def merchant_for_domain(domain: str) -> Merchant:
     merchant = db.session.scalar(select(Merchant).filter_by(domain=domain))
     if merchant is None:
         merchant = Merchant(
-            domain=domain,
-            verification_token=secrets.token_urlsafe(24),
-            commission_bps=current_app.config["OGSTORE_DEFAULT_COMMISSION_BPS"],
+            domain=domain, commission_bps=current_app.config["OGSTORE_DEFAULT_COMMISSION_BPS"]
         )
         db.session.add(merchant)
         db.session.flush()
@@ -66,35 +66,72 @@ def merchant_for_url(url: object) -> Merchant:
     return merchant
 
 
-def verification_meta(merchant: Merchant) -> str:
+# Proving a domain, as search consoles do, without trusting whoever asks first:
+# a claim is a secret given to whoever starts; the page shows only its hash; the
+# API key goes to whoever presents the claim whose hash the page shows.
+
+
+def new_claim() -> str:
+    return "ogc_" + secrets.token_urlsafe(24)
+
+
+def claim_token(claim: str) -> str:
+    """What the page's verification tag must say for ``claim``."""
+    return hashlib.sha256(claim.encode()).hexdigest()[:40]
+
+
+def verification_meta(claim: str) -> str:
     """The tag a shop puts in its pages' <head> to prove it owns its domain."""
-    return f'<meta name="{VERIFICATION_META}" content="{merchant.verification_token}">'
+    return f'<meta name="{VERIFICATION_META}" content="{claim_token(claim)}">'
 
 
-def verify_merchant_at(url: object) -> Merchant:
-    """Verify the merchant of ``url`` from that page's tag; 422 if the tag is not there."""
+def verify_merchant_at(url: object, claim: object) -> tuple[Merchant, str]:
+    """Verify the merchant of ``url`` from that page's tag; returns it and a new API key."""
     merchant = merchant_for_url(url)
+    if not isinstance(claim, str) or not claim:
+        raise ApiError("invalid_claim", "Give the `claim` you received when registering.", 400)
     try:
         page = metadata.fetch_page(url.strip(), fetch_policy())
     except metadata.MetadataError as error:
         raise ApiError.from_metadata(error) from None
-    if domain_of(page.url) != merchant.domain or not verify_merchant(merchant, page.content):
+    if domain_of(page.url) != merchant.domain or not verify_merchant(merchant, page.content, claim):
         raise ApiError(
             "verification_failed",
-            f"The page has no {verification_meta(merchant)} tag; add it to <head> and retry.",
+            f"The page has no {verification_meta(claim)} tag; add it to <head> and retry.",
             422,
         )
-    return merchant
+    return merchant, issue_api_key(merchant)
 
 
-def verify_merchant(merchant: Merchant, html: str | bytes) -> bool:
-    """Mark ``merchant`` verified if ``html`` (its home page) carries its token."""
+def verify_merchant(merchant: Merchant, html: str | bytes, claim: str) -> bool:
+    """Mark ``merchant`` verified if ``html`` (a page of its domain) shows ``claim``'s tag."""
     tag = BeautifulSoup(html, "lxml").find("meta", attrs={"name": VERIFICATION_META})
-    if tag is not None and tag.get("content") == merchant.verification_token:
+    content = tag.get("content") if tag is not None else None
+    if isinstance(content, str) and hmac.compare_digest(content, claim_token(claim)):
         merchant.verified_at = merchant.verified_at or utcnow()
         db.session.commit()
         return True
     return False
+
+
+def issue_api_key(merchant: Merchant) -> str:
+    """A new API key for ``merchant`` (any earlier one stops working); shown once."""
+    key = "ogm_" + secrets.token_urlsafe(32)
+    merchant.api_key_hash = hashlib.sha256(key.encode()).hexdigest()
+    db.session.commit()
+    return key
+
+
+def merchant_for_key(authorization: str | None) -> Merchant:
+    """The verified merchant an ``Authorization: Bearer <API key>`` header names, else 401."""
+    scheme, _, key = (authorization or "").partition(" ")
+    merchant = None
+    if scheme.lower() == "bearer" and key.strip():
+        digest = hashlib.sha256(key.strip().encode()).hexdigest()
+        merchant = db.session.scalar(select(Merchant).filter_by(api_key_hash=digest))
+    if merchant is None or not merchant.is_verified:
+        raise ApiError("unauthorized", "A valid merchant API key is required (Bearer).", 401)
+    return merchant
 
 
 def _cache_key(url: str) -> str:
@@ -200,3 +237,81 @@ def set_stripe_account(merchant: Merchant, account_id: str) -> None:
     """Remember the merchant's Stripe connected account (checkouts are created on it)."""
     merchant.stripe_account_id = account_id
     db.session.commit()
+
+
+@dataclass(frozen=True)
+class CommissionTerms:
+    """How a sale's commission is computed: a rate in basis points, or flat per item."""
+
+    bps: int
+    flat_minor: int | None = None
+
+
+def commission_terms(merchant: Merchant, product_url: str, currency: str) -> CommissionTerms:
+    """The merchant's rule for this product (its override if any), for an order in ``currency``."""
+    rule = db.session.scalar(
+        select(CommissionRule).filter_by(merchant_id=merchant.id, product_url=product_url)
+    )
+    bps, flat, flat_currency = (
+        (rule.bps, rule.flat_minor, rule.currency)
+        if rule is not None
+        else (merchant.commission_bps, merchant.commission_flat_minor, merchant.commission_currency)
+    )
+    if flat is not None and flat_currency == currency:
+        return CommissionTerms(bps=0, flat_minor=flat)
+    return CommissionTerms(bps=merchant.commission_bps if bps is None else bps)
+
+
+def set_commission_rule(merchant: Merchant, body: dict) -> dict:
+    """Set the default rule, or a product's override with ``product_url``.
+
+    ``{"bps": 1200}`` is 12 %; ``{"flat": "5.00", "currency": "EUR"}`` is 5 € per item.
+    """
+    bps, flat, currency = body.get("bps"), body.get("flat"), body.get("currency")
+    flat_minor = None
+    if flat is not None:
+        amount = money.parse_decimal(flat) if isinstance(flat, str) else None
+        if amount is None or amount < 0 or not money.is_currency(currency):
+            raise ApiError(
+                "invalid_rule", "A flat amount is a decimal string with an ISO currency.", 422
+            )
+        flat_minor = money.to_minor(amount, currency)
+    elif isinstance(bps, bool) or not isinstance(bps, int) or not 0 <= bps <= 10_000:
+        raise ApiError("invalid_rule", "Give `bps` (0 to 10000) or `flat` with `currency`.", 422)
+    product_url = body.get("product_url")
+    if product_url is None:
+        if bps is not None:
+            merchant.commission_bps = bps
+        merchant.commission_flat_minor = flat_minor
+        merchant.commission_currency = currency if flat_minor is not None else None
+    else:
+        if not isinstance(product_url, str) or domain_of(product_url) != merchant.domain:
+            raise ApiError("invalid_rule", "`product_url` must be a page of your own shop.", 422)
+        rule = db.session.scalar(
+            select(CommissionRule).filter_by(merchant_id=merchant.id, product_url=product_url)
+        ) or CommissionRule(merchant_id=merchant.id, product_url=product_url)
+        rule.bps = bps
+        rule.flat_minor = flat_minor
+        rule.currency = currency if flat_minor is not None else None
+        db.session.add(rule)
+    db.session.commit()
+    return commission_rules(merchant)
+
+
+def commission_rules(merchant: Merchant) -> dict:
+    """The merchant's rule and overrides, as the API shows them."""
+
+    def shown(bps, flat_minor, currency) -> dict:
+        if flat_minor is not None:
+            return {"flat": money.major_str(flat_minor, currency), "currency": currency}
+        return {"bps": bps}
+
+    overrides = db.session.scalars(select(CommissionRule).filter_by(merchant_id=merchant.id))
+    return {
+        "default": shown(
+            merchant.commission_bps, merchant.commission_flat_minor, merchant.commission_currency
+        ),
+        "products": {
+            rule.product_url: shown(rule.bps, rule.flat_minor, rule.currency) for rule in overrides
+        },
+    }

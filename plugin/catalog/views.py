@@ -34,22 +34,45 @@ def validate():
     }
 
 
-def _merchant_json(merchant) -> dict:
+@bp.post("/api/v1/merchants")
+def register_merchant():
+    """Start selling: a claim (keep it secret) and the tag that proves the domain."""
+    merchant = services.merchant_for_url(json_body().get("url"))
+    claim = services.new_claim()
     return {
         "domain": merchant.domain,
         "verified": merchant.is_verified,
-        "verification_meta": services.verification_meta(merchant),
-    }
-
-
-@bp.post("/api/v1/merchants")
-def register_merchant():
-    """Start selling: the shop gets the tag that proves it owns its domain."""
-    merchant = services.merchant_for_url(json_body().get("url"))
-    return _merchant_json(merchant), 201
+        "claim": claim,
+        "verification_meta": services.verification_meta(claim),
+    }, 201
 
 
 @bp.post("/api/v1/merchants/verify")
 def verify_merchant():
-    """Read the shop's page (safely) and look for its verification tag."""
-    return _merchant_json(services.verify_merchant_at(json_body().get("url")))
+    """Read the shop's page (safely), find the claim's tag, and hand out the API key."""
+    body = json_body()
+    merchant, api_key = services.verify_merchant_at(body.get("url"), body.get("claim"))
+    return {"domain": merchant.domain, "verified": True, "api_key": api_key}
+
+
+def _merchant():
+    return services.merchant_for_key(request.headers.get("Authorization"))
+
+
+@bp.get("/api/v1/merchants/me")
+def my_merchant():
+    merchant = _merchant()
+    return {
+        "domain": merchant.domain,
+        "verified": merchant.is_verified,
+        "commission": services.commission_rules(merchant),
+        "refund_window_days": merchant.refund_window_days,
+        "attribution": merchant.attribution,
+        "attribution_window_days": merchant.attribution_window_days,
+    }
+
+
+@bp.put("/api/v1/merchants/me/commission")
+def set_commission():
+    """The rule: ``{"bps"}`` or ``{"flat", "currency"}``; per product with ``product_url``."""
+    return services.set_commission_rule(_merchant(), json_body())

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin.extensions import db
@@ -10,9 +10,14 @@ from plugin.models import UTCDateTime, created_at
 
 
 class Order(db.Model):
-    """A buyer's order, priced by the server from a product snapshot."""
+    """A buyer's order, priced by the server from a product snapshot.
+
+    Sales a merchant reports from its own site (``provider`` "merchant") carry the
+    merchant's order reference, unique per merchant.
+    """
 
     __tablename__ = "orders"
+    __table_args__ = (UniqueConstraint("merchant_id", "external_ref"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
@@ -35,6 +40,9 @@ class Order(db.Model):
     # The provider's payment (a Stripe PaymentIntent), for refunds and disputes.
     provider_payment_id: Mapped[str | None] = mapped_column(String(255), index=True)
     dispute_status: Mapped[str | None] = mapped_column(String(16))  # open, won or lost
+    external_ref: Mapped[str | None] = mapped_column(String(255))
+    # The buyer is the sharer: no commission, and the merchant sees the flag.
+    self_referral: Mapped[bool] = mapped_column(default=False, server_default=false())
     idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = created_at()
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -54,6 +62,7 @@ class Commission(db.Model):
     sharer_id: Mapped[int] = mapped_column(ForeignKey("sharers.id"), index=True)
     currency: Mapped[str] = mapped_column(String(3))
     rate_bps: Mapped[int] = mapped_column(default=0, server_default="0")
+    flat_minor: Mapped[int | None] = mapped_column(BigInteger)  # for the whole order, if flat
     # pending → approved (after hold_until) ; held while disputed ; reversed by a full
     # refund or a lost dispute
     status: Mapped[str] = mapped_column(String(16), default="pending")

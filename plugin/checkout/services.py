@@ -214,6 +214,8 @@ def _session_paid(session: dict) -> str:
         log.warning("payment for order %s does not match its total", order.id)
         order.status = "amount_mismatch"
         return "amount_mismatch"
+    buyer = (session.get("customer_details") or {}).get("email")
+    order.self_referral = sharing.is_sharer_email(order.sharer_id, buyer)
     order.paid_at = utcnow()
     order.status = "paid"
     _settle_commission(order)
@@ -287,19 +289,29 @@ def _settle_commission(order: Order) -> None:
         order.status = {"open": "disputed", "lost": "dispute_lost"}.get(
             order.dispute_status, "paid"
         )
+    if order.self_referral:  # the sharer bought through their own card: nothing is earned
+        return
     commission = db.session.scalar(select(Commission).filter_by(order_id=order.id))
     if commission is None:
         merchant = catalog.get_merchant(order.merchant_id)
+        product_url = catalog.get_snapshot(order.product_id).url
+        terms = catalog.commission_terms(merchant, product_url, order.currency)
         commission = Commission(
             order_id=order.id,
             sharer_id=order.sharer_id,
             currency=order.currency,
-            rate_bps=merchant.commission_bps,
+            rate_bps=terms.bps,
+            flat_minor=None if terms.flat_minor is None else terms.flat_minor * order.quantity,
             status="pending",
             hold_until=order.paid_at + timedelta(days=merchant.refund_window_days),
         )
         db.session.add(commission)
-    due = 0 if lost or net <= 0 else net * commission.rate_bps // 10_000
+    if lost or net <= 0:
+        due = 0
+    elif commission.flat_minor is not None:  # flat per item, reduced pro rata by refunds
+        due = min(commission.flat_minor, order.total_minor) * net // order.total_minor
+    else:
+        due = net * commission.rate_bps // 10_000
     change = due - commission.amount_minor
     if change:
         reason = (
@@ -469,3 +481,69 @@ def orders_of_sharer(sharer_id: int, limit: int = 50) -> list[Order]:
             .limit(limit)
         )
     )
+
+
+def record_conversion(merchant, body: dict) -> tuple[Order, bool]:
+    """A sale made on the merchant's own site, credited through the card's click id.
+
+    Idempotent on the merchant's order reference: reporting it again returns the
+    order recorded the first time. Returns (order, created).
+    """
+    reference = body.get("order_ref")
+    if not isinstance(reference, str) or not 1 <= len(reference.strip()) <= 255:
+        raise ApiError("invalid_order_ref", "Give your order reference as `order_ref`.", 422)
+    reference = reference.strip()
+    earlier = db.session.scalar(
+        select(Order).filter_by(merchant_id=merchant.id, external_ref=reference)
+    )
+    if earlier is not None:
+        return earlier, False
+    click = sharing.get_click(body.get("click"))
+    card = sharing.card_by_id(click.card_id) if click is not None else None
+    snapshot = catalog.get_snapshot(card.product_id) if card is not None else None
+    if snapshot is None or snapshot.merchant_id != merchant.id:
+        raise ApiError("unknown_click", "No click of one of your products has that id.", 422)
+    window = timedelta(days=merchant.attribution_window_days)
+    if utcnow() - click.created_at > window:
+        raise ApiError("click_expired", "That click is older than your attribution window.", 422)
+    currency = body.get("currency")
+    amount = money.parse_decimal(body["amount"]) if isinstance(body.get("amount"), str) else None
+    if amount is None or amount <= 0 or not money.is_currency(currency):
+        raise ApiError(
+            "invalid_amount", "Give `amount` as a decimal string and an ISO `currency`.", 422
+        )
+    total = money.to_minor(amount, currency)
+    order = Order(
+        id="ord_" + secrets.token_urlsafe(12),
+        card_id=card.id,
+        sharer_id=card.sharer_id,
+        click_id=click.id,
+        product_id=snapshot.id,
+        merchant_id=merchant.id,
+        product_name=snapshot.name or snapshot.url,
+        quantity=1,
+        unit_price_minor=total,
+        currency=currency,
+        total_minor=total,
+        provider="merchant",
+        external_ref=reference,
+        paid_at=utcnow(),
+        status="paid",
+    )
+    db.session.add(order)
+    db.session.flush()
+    _settle_commission(order)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same reference reported twice at once
+        db.session.rollback()
+        return db.session.scalars(
+            select(Order).filter_by(merchant_id=merchant.id, external_ref=reference)
+        ).one(), False
+    return order, True
+
+
+def commission_of(order: Order) -> str | None:
+    """The order's commission so far, as a major-units string (None if it earns none)."""
+    commission = db.session.scalar(select(Commission).filter_by(order_id=order.id))
+    return None if commission is None else money.major_str(commission.amount_minor, order.currency)

@@ -113,3 +113,18 @@ def connect_stripe():
     )
     catalog.set_stripe_account(merchant, account_id)
     return redirect(onboarding_url, 303)
+
+
+@bp.post("/api/v1/conversions")
+def conversion():
+    """A sale on the merchant's own site, reported with the click id the card's link carried."""
+    merchant = catalog.merchant_for_key(request.headers.get("Authorization"))
+    order, created = services.record_conversion(merchant, json_body())
+    commission = services.commission_of(order)
+    body = {
+        "order_id": order.id,
+        "order_ref": order.external_ref,
+        "status": order.status,
+        "commission": commission,
+    }
+    return body, 201 if created else 200

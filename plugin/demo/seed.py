@@ -43,8 +43,10 @@ def seed_demo(base_url: str) -> dict[str, str]:
     shop = _page(base_url, "/demo/shop/")
     merchant = catalog.merchant_for_domain(catalog.domain_of(shop.url))
     merchant.name = SHOP_NAME
-    merchant.verification_token = current_app.config["OGSTORE_DEMO_VERIFICATION_TOKEN"]
-    catalog.verify_merchant(merchant, shop.content)
+    catalog.verify_merchant(
+        merchant, shop.content, current_app.config["OGSTORE_DEMO_MERCHANT_CLAIM"]
+    )
+    api_key = catalog.issue_api_key(merchant)
 
     sharer = db.session.scalar(select(Sharer).filter_by(handle=DEMO_SHARER_HANDLE))
     if sharer is None:
@@ -76,4 +78,5 @@ def seed_demo(base_url: str) -> dict[str, str]:
         "merchant dashboard": f"{base_url}/dashboard/login/"
         + login_link_token("merchant", merchant.id),
         "sharer API token": token,
+        "merchant API key": api_key,
     }

@@ -13,6 +13,7 @@ from babel.numbers import format_currency
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import escape
 
+from plugin.catalog.services import claim_token
 from plugin.money import is_currency
 
 from . import DEMO_CARD_CODE, DEMO_PRODUCT_SLUG, DEMO_SHARER_HANDLE
@@ -37,7 +38,7 @@ NEW = SCHEMA + "NewCondition"
 def _context() -> dict:
     return {
         "shop_name": SHOP_NAME,
-        "verification_token": current_app.config.get("OGSTORE_DEMO_VERIFICATION_TOKEN", ""),
+        "verification_token": claim_token(current_app.config["OGSTORE_DEMO_MERCHANT_CLAIM"]),
         "image_url": image_url,
     }
 

@@ -10,6 +10,7 @@ CODES = frozenset(
         "not_html",
         "fetch_failed",
         "no_product",
+        "rate_limited",
     }
 )
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin.extensions import db
@@ -17,6 +17,8 @@ class Sharer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     handle: Mapped[str] = mapped_column(String(32), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # For login links, and to recognise a sharer buying through their own card.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     created_at: Mapped[datetime] = created_at()
 
 
@@ -30,6 +32,8 @@ class Card(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("product_snapshots.id"), index=True)
     sharer_id: Mapped[int] = mapped_column(ForeignKey("sharers.id"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The card this one reshares, if any (commission may be split along the chain).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
     created_at: Mapped[datetime] = created_at()
 
     sharer: Mapped[Sharer] = relationship()
@@ -45,5 +49,8 @@ class Click(db.Model):
     source: Mapped[str] = mapped_column(String(16))
     referrer_host: Mapped[str | None] = mapped_column(String(255))
     is_bot: Mapped[bool]
-    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    # False for a repeat visit by the same visitor within the hour: counted once.
+    is_unique: Mapped[bool] = mapped_column(default=True, server_default=true())
+    device: Mapped[str | None] = mapped_column(String(16))  # mobile, tablet or desktop
+    ip_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = created_at()

@@ -218,3 +218,22 @@ def handles(sharer_ids) -> dict[int, str]:
 
 def get_sharer(sharer_id: int) -> Sharer | None:
     return db.session.get(Sharer, sharer_id)
+
+
+def is_sharer_email(sharer_id: int, email: object) -> bool:
+    """True when ``email`` is the sharer's own address (a self-referral)."""
+    sharer = db.session.get(Sharer, sharer_id)
+    return bool(
+        sharer is not None
+        and sharer.email
+        and isinstance(email, str)
+        and email.strip().lower() == sharer.email
+    )
+
+
+def get_click(click_id: object) -> Click | None:
+    """A human click by id (crawler impressions never earn anything)."""
+    if isinstance(click_id, bool) or not isinstance(click_id, int):
+        return None
+    click = db.session.get(Click, click_id)
+    return click if click is not None and not click.is_bot else None

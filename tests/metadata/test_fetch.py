@@ -343,11 +343,14 @@ def test_environment_proxies_are_ignored(monkeypatch, shop, canary):
     # canary fixture: no connection, no request
 
 
-@pytest.mark.parametrize("variable", PROXY_VARIABLES)
-def test_each_proxy_variable_is_ignored(monkeypatch, server, canary, variable):
+@pytest.mark.parametrize("variable", [*PROXY_VARIABLES, "all_proxy"])
+def test_each_proxy_variable_is_ignored(monkeypatch, shop, network, canary, variable):
     monkeypatch.setenv(variable, canary.url("/"))
-    server.routes["/"] = lambda h: h.reply(200, PRODUCT_HTML)
-    assert fetch_page(server.url("/"), LOCAL).status == 200
+    network.route(SHOP_ADDRESS, 443, shop)
+    shop.routes["/"] = lambda h: h.reply(200, PRODUCT_HTML)
+    assert fetch_page("http://shop.example/", PUBLIC).status == 200
+    # TLS to the plain-HTTP shop fails, but directly: no CONNECT to the proxy
+    fails_with("fetch_failed", "https://shop.example/", PUBLIC)
 
 
 def test_netrc_credentials_are_not_sent(monkeypatch, tmp_path, shop):
@@ -408,6 +411,6 @@ def test_transport_failures_are_logged_and_raised_without_the_url(caplog):
         port = probe.getsockname()[1]
     error = fails_with("fetch_failed", f"http://127.0.0.1:{port}/x?token=SECRET")
     assert "SECRET" not in caplog.text
-    assert f"fetch from 127.0.0.1 failed: ConnectionError" in caplog.text
+    assert "fetch from 127.0.0.1 failed: ConnectionError" in caplog.text
     shown = "".join(traceback.format_exception(error))
     assert "SECRET" not in shown and "/x" not in shown

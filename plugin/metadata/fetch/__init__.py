@@ -41,7 +41,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTime
 
 from plugin.metadata.errors import MetadataError
 from plugin.metadata.extract import extract
-from plugin.metadata.fetch.limits import HostLimiter, RateLimitedError, host_key
+from plugin.metadata.fetch.limits import HostLimiter, host_key
 from plugin.metadata.product import Product
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,6 @@ __all__ = [
     "FetchPolicy",
     "FetchedPage",
     "HostLimiter",
-    "RateLimitedError",
     "check_url",
     "fetch_page",
     "fetch_product",

@@ -16,24 +16,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult
 
-from plugin.metadata.errors import CODES, MetadataError
+from plugin.metadata.errors import MetadataError
 
 if TYPE_CHECKING:
     from plugin.metadata.fetch import FetchPolicy, _Guard
 
 _MAX_TRACKED_HOSTS = 10_000
-
-
-class RateLimitedError(MetadataError):
-    """``rate_limited``: the host already has as many fetches as ogstore allows."""
-
-    def __init__(self, message: str) -> None:
-        if "rate_limited" in CODES:
-            super().__init__("rate_limited", message)
-        else:  # until plugin/metadata/errors.py lists the code
-            Exception.__init__(self, f"rate_limited: {message}")
-            self.code = "rate_limited"
-            self.message = message
 
 
 @dataclass
@@ -65,9 +53,10 @@ class HostLimiter:
                 state = self._hosts[host] = _HostState(tokens=policy.host_burst, updated=now)
             while state.active >= policy.max_per_host:
                 if now >= give_up:
-                    raise RateLimitedError(
+                    raise MetadataError(
+                        "rate_limited",
                         f"ogstore is already reading {policy.max_per_host} pages from"
-                        " this shop; try again in a moment."
+                        " this shop; try again in a moment.",
                     )
                 self._condition.wait(give_up - now)
                 now = time.monotonic()
@@ -77,10 +66,11 @@ class HostLimiter:
             )
             state.updated = now
             delay = max(0.0, (1 - state.tokens) / policy.host_rate)
-            if now + delay > give_up:
-                raise RateLimitedError(
+            if delay > 0 and now + delay > give_up:
+                raise MetadataError(
+                    "rate_limited",
                     "ogstore has read this shop's pages too often just now;"
-                    " try again in a few seconds."
+                    " try again in a few seconds.",
                 )
             state.tokens -= 1
             state.active += 1
