@@ -40,7 +40,12 @@ run: install
 	$(BIN)/ogstore demo seed --base-url http://$(HOST):$(PORT) && \
 	exec $(BIN)/ogstore run --host $(HOST) --port $(PORT)
 
-test: install-dev browser
+# The npm unfurlers the card tests run with Node (open-graph-scraper, metascraper).
+unfurlers:
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: the unfurler tests will skip (CI fails them)"; exit 0; }; \
+	cd tests/unfurlers && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
+
+test: install-dev browser unfurlers
 	$(BIN)/pytest
 
 bench: install-dev

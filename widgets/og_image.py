@@ -114,8 +114,8 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) -
         return lines
     kept = lines[:max_lines]
     last = kept[-1]
-    while last and font.getlength(last + " …") > width:
-        last = last[:-1].rstrip()
+    while last and font.getlength(last + " …") > width:  # drop whole words first
+        last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
     kept[-1] = (last + " …").strip()
     return kept
 
