@@ -315,3 +315,31 @@ def commission_rules(merchant: Merchant) -> dict:
             rule.product_url: shown(rule.bps, rule.flat_minor, rule.currency) for rule in overrides
         },
     }
+
+
+_SETTINGS = {
+    "attribution": lambda v: v in ("last_click", "first_click"),
+    "attribution_window_days": lambda v: (
+        isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 365
+    ),
+    "refund_window_days": lambda v: (
+        isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 365
+    ),
+    "reshare_share_bps": lambda v: (
+        isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 5000
+    ),
+}
+
+
+def update_settings(merchant: Merchant, body: dict) -> None:
+    """Change the merchant's attribution, refund window or reshare share; all or nothing."""
+    unknown = set(body) - set(_SETTINGS)
+    invalid = [
+        name for name, value in body.items() if name in _SETTINGS and not _SETTINGS[name](value)
+    ]
+    if unknown or invalid or not body:
+        names = ", ".join(sorted(unknown | set(invalid))) or "none given"
+        raise ApiError("invalid_settings", f"Settings not accepted: {names}.", 422)
+    for name, value in body.items():
+        setattr(merchant, name, value)
+    db.session.commit()

@@ -61,7 +61,18 @@ def _merchant():
 
 @bp.get("/api/v1/merchants/me")
 def my_merchant():
+    return _settings_json(_merchant())
+
+
+@bp.patch("/api/v1/merchants/me")
+def update_my_merchant():
+    """Attribution (last or first click, window), refund window, reshare share."""
     merchant = _merchant()
+    services.update_settings(merchant, json_body())
+    return _settings_json(merchant)
+
+
+def _settings_json(merchant) -> dict:
     return {
         "domain": merchant.domain,
         "verified": merchant.is_verified,
@@ -69,6 +80,7 @@ def my_merchant():
         "refund_window_days": merchant.refund_window_days,
         "attribution": merchant.attribution,
         "attribution_window_days": merchant.attribution_window_days,
+        "reshare_share_bps": merchant.reshare_share_bps,
     }
 
 

@@ -59,6 +59,12 @@ def start_checkout(
         raise ApiError("merchant_not_verified", "This shop does not sell through ogstore yet.", 409)
     sku, price, currency, availability = _priced_item(snapshot, variant)
     click = sharing.click_of_card(card, click_id)
+    if click is not None:  # the merchant's attribution rule may credit an earlier card
+        merchant = snapshot.merchant
+        click = sharing.attributed_click(
+            click, snapshot.id, merchant.attribution, merchant.attribution_window_days
+        )
+        card = sharing.card_by_id(click.card_id)
     if price_moved:
         raise ApiError(
             "price_changed",

@@ -4,8 +4,8 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import date
-from urllib.parse import urlsplit
+from datetime import date, timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from plugin import metadata
 from plugin.catalog import services as catalog
 from plugin.errors import ApiError
 from plugin.extensions import db
+from plugin.models import utcnow
 from plugin.sharing.models import Card, Click, Sharer
 
 HANDLE = re.compile(r"[a-z0-9_]{2,30}")
@@ -146,14 +147,30 @@ def is_bot(user_agent: str | None, method: str) -> bool:
     return method == "HEAD" or not user_agent or bool(_BOT_AGENT.search(user_agent))
 
 
-def _ip_hash(ip: str | None) -> str | None:
-    """A salted hash of the visitor's IP; the salt changes daily, the IP is never stored."""
+def _visitor_hash(ip: str | None, user_agent: str | None) -> str | None:
+    """Who visited, as a salted hash of IP and browser; the salt changes daily.
+
+    No IP is stored, and yesterday's hashes cannot be linked to today's.
+    """
     if not ip:
         return None
     salt = hmac.new(
         current_app.config["SECRET_KEY"].encode(), date.today().isoformat().encode(), "sha256"
     ).digest()
-    return hmac.new(salt, ip.encode(), "sha256").hexdigest()
+    return hmac.new(salt, f"{ip}\n{user_agent or ''}".encode(), "sha256").hexdigest()
+
+
+_TABLET = re.compile(r"ipad|tablet|kindle|silk|playbook|android(?!.*mobile)", re.IGNORECASE)
+_MOBILE = re.compile(r"mobi|iphone|ipod|android|blackberry|opera mini|iemobile", re.IGNORECASE)
+
+
+def device_class(user_agent: str | None) -> str:
+    """mobile, tablet or desktop, from the user agent (tablets first: they say "Android")."""
+    agent = user_agent or ""
+    return "tablet" if _TABLET.search(agent) else "mobile" if _MOBILE.search(agent) else "desktop"
+
+
+REPEAT_WINDOW = timedelta(hours=1)
 
 
 def _host_of(url: str | None) -> str | None:
@@ -173,13 +190,36 @@ def record_visit(
     ip: str | None,
     source: str = "link",
 ) -> Click:
-    """Store a visit of ``card``; the caller uses ``click.is_bot`` to tell clicks apart."""
+    """Store a visit of ``card``; the caller uses ``click.is_bot`` to tell clicks apart.
+
+    A human's repeat visit of the same card within the hour is kept but not unique:
+    it counts once.
+    """
+    visitor = _visitor_hash(ip, user_agent)
+    bot = is_bot(user_agent, method)
+    repeat = (
+        not bot
+        and visitor is not None
+        and db.session.scalar(
+            select(Click.id)
+            .where(
+                Click.card_id == card.id,
+                Click.ip_hash == visitor,
+                Click.is_bot.is_(False),
+                Click.created_at >= utcnow() - REPEAT_WINDOW,
+            )
+            .limit(1)
+        )
+        is not None
+    )
     click = Click(
         card_id=card.id,
         source=source if source in CLICK_SOURCES else "link",
         referrer_host=_host_of(referrer),
-        is_bot=is_bot(user_agent, method),
-        ip_hash=_ip_hash(ip),
+        is_bot=bot,
+        is_unique=not repeat,
+        device=None if bot else device_class(user_agent),
+        ip_hash=visitor,
     )
     db.session.add(click)
     db.session.commit()
@@ -199,11 +239,11 @@ def cards_of(sharer: Sharer) -> list[Card]:
 
 
 def visit_counts(sharer_id: int) -> dict[str, int]:
-    """Clicks (humans) and impressions (crawlers) over all of a sharer's cards."""
+    """Unique clicks (humans) and impressions (crawlers) over all of a sharer's cards."""
     rows = db.session.execute(
         select(Click.is_bot, func.count())
         .join(Card, Card.id == Click.card_id)
-        .where(Card.sharer_id == sharer_id, Click.source != "outbound")
+        .where(Card.sharer_id == sharer_id, Click.source != "outbound", Click.is_unique.is_(True))
         .group_by(Click.is_bot)
     )
     counts = {bool(is_bot): n for is_bot, n in rows}
@@ -237,3 +277,40 @@ def get_click(click_id: object) -> Click | None:
         return None
     click = db.session.get(Click, click_id)
     return click if click is not None and not click.is_bot else None
+
+
+def attributed_click(click: Click, product_id: int, rule: str, window_days: int) -> Click:
+    """The click a sale goes to when the buyer opened several cards of the same product.
+
+    ``last_click`` (the default) keeps the click the buyer came from; ``first_click``
+    goes to the same visitor's earliest click on a card of this product within the
+    window. Visitors are known by their daily-salted hash, so without cookies the
+    look-back never reaches past the day the salt changed.
+    """
+    if rule != "first_click" or click.ip_hash is None:
+        return click
+    earliest = db.session.scalar(
+        select(Click)
+        .join(Card, Card.id == Click.card_id)
+        .where(
+            Card.product_id == product_id,
+            Click.ip_hash == click.ip_hash,
+            Click.is_bot.is_(False),
+            Click.created_at >= utcnow() - timedelta(days=window_days),
+        )
+        .order_by(Click.created_at, Click.id)
+        .limit(1)
+    )
+    return earliest or click
+
+
+CLICK_PARAMETER = "ogstore_click"
+
+
+def with_click_id(url: str, click_id: int) -> str:
+    """``url`` with the click id a merchant reports its own sales with."""
+    parts = urlsplit(url)
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != CLICK_PARAMETER
+    ]
+    return urlunsplit(parts._replace(query=urlencode([*query, (CLICK_PARAMETER, str(click_id))])))

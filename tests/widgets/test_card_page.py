@@ -181,8 +181,9 @@ def test_the_way_out_to_the_shop_is_counted_but_not_as_a_click(app, client, demo
     assert view is not None and "sponsored" in view["rel"]
     out = client.get(view["href"], headers={"User-Agent": BROWSER})
     assert out.status_code == 302
-    assert out.location.endswith("/demo/shop/products/ceramic-pour-over-set")
+    assert "/demo/shop/products/ceramic-pour-over-set?ogstore_click=" in out.location
     assert [c.source for c in clicks(app)] == ["link", "outbound"]
+    assert out.location.endswith(f"ogstore_click={clicks(app)[1].id}")
     with app.app_context():
         from plugin.sharing import services
 
