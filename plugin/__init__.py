@@ -49,12 +49,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from plugin.accounts.views import bp as accounts_bp
     from plugin.catalog.views import bp as catalog_bp
     from plugin.checkout.views import bp as checkout_bp
     from plugin.dashboards.views import bp as dashboards_bp
     from plugin.sharing.views import bp as sharing_bp
 
-    for blueprint in (catalog_bp, sharing_bp, checkout_bp, dashboards_bp):
+    for blueprint in (accounts_bp, catalog_bp, sharing_bp, checkout_bp, dashboards_bp):
         app.register_blueprint(blueprint)
     if app.config["OGSTORE_DEMO"]:
         from plugin.demo.views import bp as demo_bp

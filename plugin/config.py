@@ -56,6 +56,9 @@ def settings_from_env(instance_path: str, environ=os.environ) -> dict:
         "OGSTORE_DEMO_MERCHANT_CLAIM": "ogc_demo-shop",
         "OGSTORE_DEFAULT_COMMISSION_BPS": _int(environ, "OGSTORE_DEFAULT_COMMISSION_BPS", 1000),
         "OGSTORE_MAX_QUANTITY": _int(environ, "OGSTORE_MAX_QUANTITY", 10),
+        # Login links go by mail through this server; unset, they are written to the log.
+        "OGSTORE_SMTP_URL": environ.get("OGSTORE_SMTP_URL", ""),
+        "OGSTORE_MAIL_FROM": environ.get("OGSTORE_MAIL_FROM", "ogstore <no-reply@localhost>"),
     }
 
 

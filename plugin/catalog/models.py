@@ -19,6 +19,8 @@ class Merchant(db.Model):
     name: Mapped[str | None] = mapped_column(String(255))
     # sha256 of the merchant's API key (shown once, when the domain is verified)
     api_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A login link issued before this moment no longer works (links are one-time).
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The commission rule: a percentage in basis points, or a flat amount per item in
     # one currency (orders in other currencies fall back to the percentage).

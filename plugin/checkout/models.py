@@ -63,6 +63,8 @@ class Commission(db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     rate_bps: Mapped[int] = mapped_column(default=0, server_default="0")
     flat_minor: Mapped[int | None] = mapped_column(BigInteger)  # for the whole order, if flat
+    # The share passed up each level of a reshare chain (the merchant's setting at the sale).
+    reshare_bps: Mapped[int] = mapped_column(default=0, server_default="0")
     # pending → approved (after hold_until) ; held while disputed ; reversed by a full
     # refund or a lost dispute
     status: Mapped[str] = mapped_column(String(16), default="pending")

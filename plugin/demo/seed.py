@@ -10,8 +10,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from plugin import metadata
+from plugin.accounts.services import login_path
 from plugin.catalog import services as catalog
-from plugin.dashboards.services import login_link_token
 from plugin.demo import DEMO_CARD_CODE, DEMO_PRODUCT_SLUG, DEMO_SHARER_HANDLE
 from plugin.demo.products import PRODUCTS, SHOP_NAME
 from plugin.extensions import db
@@ -50,7 +50,7 @@ def seed_demo(base_url: str) -> dict[str, str]:
 
     sharer = db.session.scalar(select(Sharer).filter_by(handle=DEMO_SHARER_HANDLE))
     if sharer is None:
-        sharer, token = sharing.create_sharer(DEMO_SHARER_HANDLE)
+        sharer, token = sharing.create_sharer(DEMO_SHARER_HANDLE, "lena@demo.ogstore.test")
     else:  # a token is shown once: seeding again issues a new one
         token = sharing.issue_token(sharer)
         db.session.commit()
@@ -74,9 +74,8 @@ def seed_demo(base_url: str) -> dict[str, str]:
         "demo shop": f"{base_url}/demo/shop/",
         "demo blog": f"{base_url}/demo/blog",
         "a sharer's card": f"{base_url}/c/{DEMO_CARD_CODE}",
-        "sharer dashboard": f"{base_url}/dashboard/login/{login_link_token('sharer', sharer.id)}",
-        "merchant dashboard": f"{base_url}/dashboard/login/"
-        + login_link_token("merchant", merchant.id),
+        "sharer dashboard": base_url + login_path("sharer", sharer.id),
+        "merchant dashboard": base_url + login_path("merchant", merchant.id),
         "sharer API token": token,
         "merchant API key": api_key,
     }

@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin.extensions import db
-from plugin.models import created_at
+from plugin.models import UTCDateTime, created_at
 
 
 class Sharer(db.Model):
@@ -19,6 +19,8 @@ class Sharer(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # For login links, and to recognise a sharer buying through their own card.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    # A login link issued before this moment no longer works (links are one-time).
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at()
 
 

@@ -52,19 +52,39 @@ def issue_token(sharer: Sharer) -> str:
     return token
 
 
-def create_sharer(handle: object) -> tuple[Sharer, str]:
+EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}")
+
+
+def _email(value: object) -> str | None:
+    """A contact address, lower case, or None; anything else that is not one is a 422."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 254 or not EMAIL.fullmatch(value.strip()):
+        raise ApiError("invalid_email", "That is not an e-mail address.", 422)
+    return value.strip().lower()
+
+
+def create_sharer(handle: object, email: object = None) -> tuple[Sharer, str]:
     """A new sharer and their bearer token; only the token's hash is stored."""
     if not isinstance(handle, str) or not HANDLE.fullmatch(handle.strip().lower()):
         raise ApiError("invalid_handle", "A handle is 2 to 30 letters, digits or underscores.", 422)
-    sharer = Sharer(handle=handle.strip().lower())
+    sharer = Sharer(handle=handle.strip().lower(), email=_email(email))
     token = issue_token(sharer)
     db.session.add(sharer)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise ApiError("handle_taken", "That handle is taken; choose another.", 409) from None
+        raise ApiError(
+            "handle_taken", "That handle or e-mail address is taken; choose another.", 409
+        ) from None
     return sharer, token
+
+
+def sharer_by_email(email: object) -> Sharer | None:
+    if not isinstance(email, str):
+        return None
+    return db.session.scalar(select(Sharer).filter_by(email=email.strip().lower()))
 
 
 def sharer_for_token(authorization: str | None) -> Sharer:
@@ -78,19 +98,35 @@ def sharer_for_token(authorization: str | None) -> Sharer:
     return sharer
 
 
-def create_card(sharer: Sharer, url: object, note: object, *, code: str | None = None) -> Card:
-    """A card for the product at ``url``; the page is read through the catalog."""
-    if not isinstance(url, str) or not url.strip():
-        raise ApiError("invalid_url", "Give the product page's URL as `url`.", 400)
+def create_card(
+    sharer: Sharer,
+    url: object,
+    note: object,
+    *,
+    code: str | None = None,
+    reshare: object = None,
+) -> Card:
+    """A card for the product at ``url`` (read through the catalog), or a reshare of a card.
+
+    A reshare names the card it passes on (``reshare``: its code); it sells the
+    same product, and the merchant may share its commission along the chain.
+    """
     note = "" if note is None else note
     if not isinstance(note, str) or len(note) > NOTE_MAX:
         raise ApiError("invalid_note", f"A note is text of at most {NOTE_MAX} characters.", 422)
-    snapshot = catalog.read_product(url.strip())
+    if reshare is not None:
+        parent = get_card(reshare)
+        product_id, parent_id = parent.product_id, parent.id
+    elif not isinstance(url, str) or not url.strip():
+        raise ApiError("invalid_url", "Give the product page's URL as `url`.", 400)
+    else:
+        product_id, parent_id = catalog.read_product(url.strip()).id, None
     card = Card(
         code=code or "".join(secrets.choice(CODE_ALPHABET) for _ in range(8)),
-        product_id=snapshot.id,
+        product_id=product_id,
         sharer_id=sharer.id,
         note=note.strip(),
+        parent_id=parent_id,
     )
     db.session.add(card)
     db.session.commit()
@@ -314,3 +350,77 @@ def with_click_id(url: str, click_id: int) -> str:
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != CLICK_PARAMETER
     ]
     return urlunsplit(parts._replace(query=urlencode([*query, (CLICK_PARAMETER, str(click_id))])))
+
+
+RESHARE_LEVELS = 2
+
+
+def reshare_chain(card_id: int) -> list[int]:
+    """The sharers up the reshare chain of a card (parent first), at most two levels.
+
+    A sharer never appears twice, and never as their own reseller.
+    """
+    card = db.session.get(Card, card_id)
+    chain: list[int] = []
+    seen = {card.sharer_id}
+    while card.parent_id is not None and len(chain) < RESHARE_LEVELS:
+        card = db.session.get(Card, card.parent_id)
+        if card.sharer_id in seen:
+            break
+        seen.add(card.sharer_id)
+        chain.append(card.sharer_id)
+    return chain
+
+
+# Reports for the dashboards (read-only): counted as ``visit_counts`` counts, in SQL.
+
+
+def utc_day(column):
+    """SQL for a timestamp's UTC calendar day as ``YYYY-MM-DD`` text (SQLite or PostgreSQL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+    return func.strftime("%Y-%m-%d", column)  # SQLite keeps UTC timestamps as ISO text
+
+
+def first_day(days: int):
+    """Midnight (UTC) starting the last ``days`` days, today included."""
+    midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight - timedelta(days=days - 1)
+
+
+def _visits(bot: bool) -> str:
+    return "impressions" if bot else "clicks"
+
+
+def card_visit_counts(sharer_id: int) -> dict[int, dict[str, int]]:
+    """Unique clicks and impressions per card of a sharer (counted as ``visit_counts``)."""
+    rows = db.session.execute(
+        select(Click.card_id, Click.is_bot, func.count())
+        .join(Card, Card.id == Click.card_id)
+        .where(Card.sharer_id == sharer_id, Click.source != "outbound", Click.is_unique.is_(True))
+        .group_by(Click.card_id, Click.is_bot)
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for card_id, bot, n in rows:
+        counts.setdefault(card_id, {"clicks": 0, "impressions": 0})[_visits(bool(bot))] = n
+    return counts
+
+
+def daily_visit_counts(sharer_id: int, days: int = 30) -> dict[str, dict[str, int]]:
+    """Unique clicks and impressions per UTC day (``YYYY-MM-DD``) over the last ``days``."""
+    day = utc_day(Click.created_at).label("day")
+    rows = db.session.execute(
+        select(day, Click.is_bot, func.count())
+        .join(Card, Card.id == Click.card_id)
+        .where(
+            Card.sharer_id == sharer_id,
+            Click.source != "outbound",
+            Click.is_unique.is_(True),
+            Click.created_at >= first_day(days),
+        )
+        .group_by(day, Click.is_bot)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for name, bot, n in rows:
+        counts.setdefault(name, {"clicks": 0, "impressions": 0})[_visits(bool(bot))] = n
+    return counts

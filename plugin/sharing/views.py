@@ -100,7 +100,8 @@ def _card_json(card, click=None) -> dict:
 
 @bp.post("/api/v1/sharers")
 def create_sharer():
-    sharer, token = services.create_sharer(json_body().get("handle"))
+    body = json_body()
+    sharer, token = services.create_sharer(body.get("handle"), body.get("email"))
     return {"id": sharer.id, "handle": sharer.handle, "token": token}, 201
 
 
@@ -108,7 +109,9 @@ def create_sharer():
 def create_card():
     sharer = services.sharer_for_token(request.headers.get("Authorization"))
     body = json_body()
-    card = services.create_card(sharer, body.get("url"), body.get("note"))
+    card = services.create_card(
+        sharer, body.get("url"), body.get("note"), reshare=body.get("reshare")
+    )
     return _card_json(card), 201
 
 

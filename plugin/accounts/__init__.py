@@ -1,0 +1,1 @@
+"""Logging in without passwords: signed, one-time links for sharers and merchants."""

@@ -1,0 +1,73 @@
+"""Login links: signed, expiring after a week, and good for one login only.
+
+A link carries the moment it was issued; logging in records the moment, and any
+link issued before the last login no longer works. No table of used tokens.
+"""
+
+import time
+from datetime import UTC, datetime
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from plugin.catalog import services as catalog
+from plugin.errors import ApiError
+from plugin.extensions import db
+from plugin.mail import send_mail
+from plugin.models import utcnow
+from plugin.sharing import services as sharing
+
+LINK_SECONDS = 7 * 24 * 3600
+KINDS = ("sharer", "merchant")
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="login-link")
+
+
+def _subject(kind: str, subject_id: int):
+    return sharing.get_sharer(subject_id) if kind == "sharer" else catalog.get_merchant(subject_id)
+
+
+def login_token(kind: str, subject_id: int) -> str:
+    """A token that logs its holder in once as this sharer or merchant."""
+    return _serializer().dumps({"kind": kind, "id": subject_id, "iat": time.time()})
+
+
+def login_path(kind: str, subject_id: int) -> str:
+    """The path of a fresh login link (for printing with a base URL, e.g. by the demo seed)."""
+    return "/login/" + login_token(kind, subject_id)
+
+
+def log_in(token: str) -> tuple[str, int]:
+    """(kind, id) for a valid, unused link, and the link is used up; else a 403."""
+    try:
+        data = _serializer().loads(token, max_age=LINK_SECONDS)
+        kind, subject_id = data["kind"], int(data["id"])
+        issued = datetime.fromtimestamp(float(data["iat"]), UTC)
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise ApiError(
+            "invalid_login_link", "This login link is invalid or expired.", 403
+        ) from None
+    subject = _subject(kind, subject_id) if kind in KINDS else None
+    if subject is None or (subject.last_login_at is not None and subject.last_login_at >= issued):
+        raise ApiError(
+            "invalid_login_link", "This login link was used already; ask for a new one.", 403
+        )
+    subject.last_login_at = utcnow()
+    db.session.commit()
+    return kind, subject_id
+
+
+def mail_sharer_link(email: object) -> None:
+    """Mail a login link to the sharer with this address; silent when there is none."""
+    sharer = sharing.sharer_by_email(email)
+    if sharer is None:
+        return  # the answer is the same either way: no way to probe for accounts
+    link = url_for("accounts.login", token=login_token("sharer", sharer.id), _external=True)
+    send_mail(
+        sharer.email,
+        "Your ogstore login link",
+        f"Hello @{sharer.handle},\n\nOpen this link to see your dashboard "
+        f"(it works once, for a week):\n\n{link}\n\nIf you did not ask for it, ignore this mail.",
+    )

@@ -1,0 +1,34 @@
+"""The login page, the links it mails, and the link a merchant asks for with its API key."""
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+
+from plugin.accounts import services
+from plugin.catalog import services as catalog
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+_DASHBOARDS = {"sharer": "dashboards.sharer_dashboard", "merchant": "dashboards.merchant_dashboard"}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login_form():
+    sent = request.method == "POST"
+    if sent:
+        services.mail_sharer_link(request.form.get("email"))
+    return render_template("accounts/login.html", sent=sent)
+
+
+@bp.get("/login/<token>")
+def login(token: str):
+    kind, subject_id = services.log_in(token)
+    session.clear()
+    session[f"{kind}_id"] = subject_id
+    return redirect(url_for(_DASHBOARDS[kind]))
+
+
+@bp.post("/api/v1/merchants/me/login-link")
+def merchant_login_link():
+    """A one-time link to the merchant dashboard, for the holder of the API key."""
+    merchant = catalog.merchant_for_key(request.headers.get("Authorization"))
+    token = services.login_token("merchant", merchant.id)
+    return {"url": url_for("accounts.login", token=token, _external=True)}
