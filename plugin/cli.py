@@ -42,6 +42,28 @@ def extract_command(url: str | None, html_file: Path | None, page_url: str | Non
     click.echo(json.dumps(product.to_dict(), indent=2, ensure_ascii=False))
 
 
+@main.command("validate")
+@click.argument("url")
+@with_appcontext
+def validate_command(url: str) -> None:
+    """Check a product page's tags; print the findings and the tags to paste (exit 1 on errors)."""
+    from plugin.catalog.services import validation_report
+    from plugin.errors import ApiError
+
+    try:
+        report = validation_report(url)
+    except ApiError as error:
+        click.echo(f"error: {error.code}: {error.message}", err=True)
+        sys.exit(1)
+    for finding in report["findings"]:
+        click.echo(
+            f"{finding['level']:<8}{finding['field']:<26}{finding['message']} [{finding['source']}]"
+        )
+    click.echo(f"\n{report['errors']} errors, {report['warnings']} warnings\n")
+    click.echo(report["suggested_tags"])
+    sys.exit(1 if report["errors"] else 0)
+
+
 @main.group("demo")
 def demo_group() -> None:
     """The demo merchant, sharer and card that make the whole flow visible offline."""

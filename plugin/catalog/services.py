@@ -7,7 +7,9 @@ results are cached by the URL asked for, and a snapshot older than
 
 import hashlib
 import hmac
+import logging
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -23,6 +25,8 @@ from plugin.catalog.models import CommissionRule, Merchant, ProductSnapshot
 from plugin.errors import ApiError
 from plugin.extensions import cache, db
 from plugin.models import utcnow
+
+log = logging.getLogger(__name__)
 
 VERIFICATION_META = "ogstore-site-verification"
 UNAVAILABLE = frozenset({"OutOfStock", "SoldOut", "Discontinued"})
@@ -139,20 +143,72 @@ def _cache_key(url: str) -> str:
 
 
 def read_product(url: str, *, refresh: bool = False) -> ProductSnapshot:
-    """The product on the page at ``url``: from the cache, else fetched and stored."""
-    if not refresh:
-        snapshot_id = cache.get(_cache_key(url))
-        snapshot = db.session.get(ProductSnapshot, snapshot_id) if snapshot_id else None
+    """The product on the page at ``url``: cached, revalidated, or fetched and stored.
+
+    A snapshot is fresh for ``CACHE_DEFAULT_TIMEOUT`` seconds. After that it is
+    still served, while a background refresh revalidates it with the page's
+    ETag / Last-Modified (a 304 costs the shop almost nothing). ``refresh=True``
+    revalidates before answering.
+    """
+    known = _known_snapshot(url)
+    if known is None or refresh:
+        return _fetch_and_store(url, known)
+    if utcnow() - known.fetched_at > timedelta(seconds=current_app.config["CACHE_DEFAULT_TIMEOUT"]):
+        _refresh_in_background(url)
+    return known
+
+
+def _known_snapshot(url: str) -> ProductSnapshot | None:
+    snapshot_id = cache.get(_cache_key(url))
+    if snapshot_id is not None:
+        snapshot = db.session.get(ProductSnapshot, snapshot_id)
         if snapshot is not None:
             return snapshot
+    return db.session.scalar(select(ProductSnapshot).filter_by(url=url))
+
+
+def _fetch_and_store(url: str, known: ProductSnapshot | None) -> ProductSnapshot:
     try:
-        page = metadata.fetch_page(url, fetch_policy())
-        product = metadata.extract(page.content, page.url, encoding=page.encoding)
+        page = metadata.fetch_page(
+            url,
+            fetch_policy(),
+            etag=known.etag if known else None,
+            last_modified=known.last_modified if known else None,
+        )
+        if page.not_modified and known is not None:
+            known.fetched_at = utcnow()
+            db.session.commit()
+            snapshot = known
+        else:
+            product = metadata.extract(page.content, page.url, encoding=page.encoding)
+            snapshot = store_snapshot(product, page)
     except metadata.MetadataError as error:
         raise ApiError.from_metadata(error) from None
-    snapshot = store_snapshot(product, page)
-    cache.set(_cache_key(url), snapshot.id)
+    cache.set(_cache_key(url), snapshot.id, timeout=_CACHE_ENTRY_SECONDS)
     return snapshot
+
+
+_CACHE_ENTRY_SECONDS = 7 * 24 * 3600  # how long the URL → snapshot mapping is kept
+_refreshes = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ogstore-refresh")
+
+
+def _refresh_in_background(url: str) -> None:
+    """Revalidate ``url`` off the request; one refresh per URL at a time, across nodes."""
+    lock = "refreshing:" + _cache_key(url)
+    if not cache.add(lock, 1, timeout=60):
+        return
+    app = current_app._get_current_object()
+
+    def refresh() -> None:
+        with app.app_context():
+            try:
+                _fetch_and_store(url, _known_snapshot(url))
+            except ApiError as error:
+                log.info("background refresh of %s failed: %s", domain_of(url), error.code)
+            finally:
+                cache.delete(lock)
+
+    _refreshes.submit(refresh)
 
 
 def store_snapshot(product: metadata.Product, page: metadata.FetchedPage) -> ProductSnapshot:
@@ -224,13 +280,24 @@ def is_buyable(snapshot: ProductSnapshot) -> bool:
     )
 
 
-def validate_page(url: str) -> list[metadata.Finding]:
-    """What the page at ``url`` lacks for feeds, catalogs and search engines."""
+def validation_report(url: str) -> dict:
+    """What the page at ``url`` lacks for feeds, catalogs and search engines, and the fix.
+
+    The findings name each rule's source (Meta, Pinterest, Google, X);
+    ``suggested_tags`` is a block of tags, built from what was found, to paste.
+    """
     try:
         page = metadata.fetch_page(url, fetch_policy())
     except metadata.MetadataError as error:
         raise ApiError.from_metadata(error) from None
-    return metadata.validate(page.content, page.url)
+    findings = metadata.validate(page.content, page.url)
+    return {
+        "url": page.url,
+        "errors": sum(f.level == "error" for f in findings),
+        "warnings": sum(f.level == "warning" for f in findings),
+        "findings": [f.to_dict() for f in findings],
+        "suggested_tags": metadata.suggested_tags(page.content, page.url),
+    }
 
 
 def set_stripe_account(merchant: Merchant, account_id: str) -> None:

@@ -1,12 +1,12 @@
 """Reading product pages and checking merchants' tags, over HTTP."""
 
-from flask import Blueprint, request
+from flask import Blueprint, render_template, request
 
 from plugin.catalog import services
 from plugin.errors import ApiError
 from plugin.web import json_body
 
-bp = Blueprint("catalog", __name__)
+bp = Blueprint("catalog", __name__, template_folder="templates")
 
 
 def _url_arg() -> str:
@@ -24,14 +24,20 @@ def product():
 
 @bp.get("/api/v1/validate")
 def validate():
-    url = _url_arg()
-    findings = services.validate_page(url)
-    return {
-        "url": url,
-        "errors": sum(f.level == "error" for f in findings),
-        "warnings": sum(f.level == "warning" for f in findings),
-        "findings": [f.to_dict() for f in findings],
-    }
+    return services.validation_report(_url_arg())
+
+
+@bp.get("/validate")
+def validate_page():
+    """The merchant's tag checker: a URL box, then findings and the tags to paste."""
+    url = request.args.get("url", "").strip()
+    report, error = None, None
+    if url:
+        try:
+            report = services.validation_report(url)
+        except ApiError as failure:
+            error = failure.message
+    return render_template("catalog/validate.html", url=url, report=report, error=error)
 
 
 @bp.post("/api/v1/merchants")
