@@ -44,6 +44,12 @@ class FakeStripe:
                 "object": "account_link",
                 "url": f"https://connect.stripe.test/setup/e/{params.get('account')}/{number}",
             }
+        if path == "/v1/transfers":
+            return {
+                "id": f"tr_test_{number}",
+                "object": "transfer",
+                "amount": int(params["amount"]),
+            }
         return {"error": {"type": "invalid_request_error", "message": f"No such path {path}"}}
 
 

@@ -355,3 +355,38 @@ def test_a_merchant_connects_its_stripe_account(app, client, demo, fake_stripe):
 def _session_id(app, order_id: str) -> str:
     with app.app_context():
         return db.session.get(Order, order_id).provider_session_id
+
+
+def test_payouts_are_transferred_to_a_sharers_connected_account(
+    app, client, connected, demo, fake_stripe
+):
+    from datetime import timedelta
+
+    from plugin.checkout.models import Payout
+    from plugin.checkout.services import create_payouts
+    from plugin.models import utcnow
+
+    client.get("/" + demo["sharer dashboard"].split("/", 3)[3])  # lena logs in
+    assert client.post("/dashboard/stripe/connect").status_code == 303
+    account = fake_stripe.requests[0]
+    assert account.path == "/v1/accounts"
+    order_id, _ = start_order(client)
+    paid = session_object(order_id, _session_id(app, order_id), amount=17800)
+    deliver(client, event("checkout.session.completed", paid, event_id="evt_paid"))
+    fake_stripe.requests.clear()
+    with app.app_context():
+        [payout] = create_payouts(utcnow() + timedelta(days=15))
+        payout_id = payout.id
+    [transfer] = fake_stripe.requests
+    assert transfer.path == "/v1/transfers"
+    assert transfer.headers["Idempotency-Key"] == f"ogstore-payout-{payout_id}"
+    assert "Stripe-Account" not in transfer.headers  # from the platform's own balance
+    assert transfer.params == {
+        "amount": "1780",
+        "currency": "eur",
+        "destination": transfer.params["destination"],
+        "metadata[payout_id]": str(payout_id),
+    }
+    assert transfer.params["destination"].startswith("acct_test_")
+    with app.app_context():
+        assert db.session.get(Payout, payout_id).transfer_id.startswith("tr_test_")

@@ -106,6 +106,8 @@ class Payout(db.Model):
     sharer_id: Mapped[int] = mapped_column(ForeignKey("sharers.id"), index=True)
     currency: Mapped[str] = mapped_column(String(3))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
+    # The Stripe transfer that sent it, when the sharer has a connected account.
+    transfer_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = created_at()
 
 

@@ -431,7 +431,22 @@ def create_payouts(now: datetime | None = None) -> list[Payout]:
         )
         payouts.append(payout)
     db.session.commit()
+    _send_payouts(payouts)
     return payouts
+
+
+def _send_payouts(payouts: list[Payout]) -> None:
+    """Transfer payouts to sharers with a connected account; the rest are paid by hand."""
+    provider = get_provider()
+    for payout in payouts:
+        account = sharing.get_sharer(payout.sharer_id).stripe_account_id
+        if account is None:
+            continue
+        try:
+            payout.transfer_id = provider.send_payout(payout, account)
+        except ApiError as error:  # stays due; `ogstore payouts create` lists it without a transfer
+            log.warning("payout %s not transferred: %s", payout.id, error.message)
+        db.session.commit()
 
 
 _HANDLERS = {

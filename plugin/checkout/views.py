@@ -16,6 +16,7 @@ from plugin.catalog import services as catalog
 from plugin.checkout import services
 from plugin.checkout.providers import get_provider
 from plugin.errors import ApiError
+from plugin.sharing import services as sharing
 from plugin.web import json_body
 
 bp = Blueprint("checkout", __name__, template_folder="templates")
@@ -106,12 +107,24 @@ def connect_stripe():
     merchant = catalog.get_merchant(session.get("merchant_id", 0))
     if merchant is None:
         abort(401)
-    provider = get_provider("stripe")
-    dashboard = url_for("dashboards.merchant_dashboard", _external=True)
-    account_id, onboarding_url = provider.connect_account(
-        merchant.stripe_account_id, refresh_url=dashboard, return_url=dashboard
+    return _connect(merchant, catalog.set_stripe_account, "dashboards.merchant_dashboard")
+
+
+@bp.post("/dashboard/stripe/connect")
+def connect_sharer_stripe():
+    """Send the logged-in sharer to Stripe's onboarding, so payouts arrive by transfer."""
+    sharer = sharing.get_sharer(session.get("sharer_id", 0))
+    if sharer is None:
+        abort(401)
+    return _connect(sharer, sharing.set_stripe_account, "dashboards.sharer_dashboard")
+
+
+def _connect(account_holder, remember, dashboard_endpoint: str):
+    dashboard = url_for(dashboard_endpoint, _external=True)
+    account_id, onboarding_url = get_provider("stripe").connect_account(
+        account_holder.stripe_account_id, refresh_url=dashboard, return_url=dashboard
     )
-    catalog.set_stripe_account(merchant, account_id)
+    remember(account_holder, account_id)
     return redirect(onboarding_url, 303)
 
 

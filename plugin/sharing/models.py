@@ -19,6 +19,8 @@ class Sharer(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # For login links, and to recognise a sharer buying through their own card.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    # The sharer's Stripe connected account, where payouts are transferred.
+    stripe_account_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     # A login link issued before this moment no longer works (links are one-time).
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at()

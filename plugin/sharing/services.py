@@ -424,3 +424,9 @@ def daily_visit_counts(sharer_id: int, days: int = 30) -> dict[str, dict[str, in
     for name, bot, n in rows:
         counts.setdefault(name, {"clicks": 0, "impressions": 0})[_visits(bool(bot))] = n
     return counts
+
+
+def set_stripe_account(sharer: Sharer, account_id: str) -> None:
+    """Remember the sharer's Stripe connected account (payouts are transferred to it)."""
+    sharer.stripe_account_id = account_id
+    db.session.commit()

@@ -56,6 +56,9 @@ class PaymentProvider(Protocol):
 
     def parse_webhook(self, payload: bytes, headers) -> PaymentEvent: ...
 
+    def send_payout(self, payout, destination: str) -> str | None:
+        """Send a payout to a sharer's account; None when the provider cannot (pay it by hand)."""
+
 
 def parse_stripe_shaped_event(payload: bytes, signature: str | None, secret: str) -> PaymentEvent:
     """Verify a Stripe-format signature with the stripe library, then read the event."""

@@ -61,6 +61,9 @@ class DemoProvider:
         header = stripe.WebhookSignature.generate_signature_header(payload, self.webhook_secret)
         return payload.encode(), {SIGNATURE_HEADER: header}
 
+    def send_payout(self, payout, destination: str) -> None:
+        return None  # demo money: the payout report is all there is
+
     def parse_webhook(self, payload: bytes, headers) -> PaymentEvent:
         return parse_stripe_shaped_event(
             payload, headers.get(SIGNATURE_HEADER), self.webhook_secret

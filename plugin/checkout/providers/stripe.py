@@ -102,3 +102,23 @@ class StripeProvider:
                 502,
             ) from None
         return account_id, link.url
+
+    def send_payout(self, payout, destination: str) -> str:
+        """Transfer a sharer's payout from the platform's balance to their connected account."""
+        try:
+            transfer = self.client.v1.transfers.create(
+                {
+                    "amount": payout.amount_minor,
+                    "currency": payout.currency.lower(),
+                    "destination": destination,
+                    "metadata": {"payout_id": str(payout.id)},
+                },
+                {"idempotency_key": f"ogstore-payout-{payout.id}"},
+            )
+        except stripe.StripeError as error:
+            raise ApiError(
+                "provider_error",
+                f"Stripe refused the transfer: {error.user_message or 'retry'}.",
+                502,
+            ) from None
+        return transfer.id
