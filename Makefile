@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 # The app reads its own demo shop through the safe fetcher: admit loopback explicitly.
 FETCH_ALLOW ?= 127.0.0.1,localhost
 
-.PHONY: run test bench lint install install-dev browser
+.PHONY: run test bench lint install install-dev browser unfurlers
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; try: make PYTHON=python3"; exit 1; }
@@ -50,6 +50,8 @@ test: install-dev browser unfurlers
 
 bench: install-dev
 	$(BIN)/python bench/extraction_quality.py
+	$(BIN)/python bench/extraction_speed.py
+	$(BIN)/python bench/widget_weight.py
 
 lint: install-dev
 	$(BIN)/ruff check .
