@@ -2,7 +2,7 @@
 
 import re
 
-from plugin.dashboards.services import login_link_token
+from plugin.accounts.services import login_token
 
 
 def test_sharer_and_merchant_dashboards_show_a_sale(client, demo):
@@ -15,7 +15,7 @@ def test_sharer_and_merchant_dashboards_show_a_sale(client, demo):
     response = client.get("/" + sharer_link, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "@lena" in html
-    earnings = r"<td>EUR</td><td>89.00</td><td><strong>8.90</strong></td>\s*<td>8.90</td>"
+    earnings = r"<td>EUR</td><td>€89.00</td><td><strong>€8.90</strong></td>\s*<td>€8.90</td>"
     assert re.search(earnings, html)
     assert "/c/trail-lena" in html and "&lt;ogstore-card" in html
 
@@ -26,9 +26,9 @@ def test_sharer_and_merchant_dashboards_show_a_sale(client, demo):
 
 def test_forged_login_links_are_refused(client, app):
     with app.app_context():
-        token = login_link_token("sharer", 1)
+        token = login_token("sharer", 1)
     forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    assert client.get(f"/dashboard/login/{forged}").status_code == 403
+    assert client.get(f"/login/{forged}").status_code == 403
     assert client.get("/dashboard/merchant").status_code == 401
 
 

@@ -1,15 +1,17 @@
-"""The funnel numbers dashboards and the stats API show."""
+"""The funnel numbers dashboards and the stats API show, and the dashboards' reports.
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+Every number comes from the domains' services (``sharing`` counts visits,
+``checkout`` counts orders and sums the commission ledger), each an aggregate
+query: a page costs the same few queries however many clicks and orders there are.
+"""
 
 from plugin import money
+from plugin.catalog import services as catalog
 from plugin.checkout import services as checkout
-from plugin.errors import ApiError
+from plugin.dashboards import charts
+from plugin.models import utcnow
 from plugin.sharing import services as sharing
 from plugin.sharing.models import Sharer
-
-LOGIN_LINK_SECONDS = 7 * 24 * 3600
 
 
 def sharer_stats(sharer: Sharer) -> dict:
@@ -31,26 +33,228 @@ def sharer_stats(sharer: Sharer) -> dict:
     }
 
 
-def login_link_token(kind: str, subject_id: int) -> str:
-    """A signed token that logs its holder in as a sharer or merchant (no passwords)."""
-    return _serializer().dumps({"kind": kind, "id": subject_id})
-
-
-def read_login_token(token: str, max_age: int = LOGIN_LINK_SECONDS) -> tuple[str, int]:
-    """(kind, id) from a login token; a forged or expired one is a 403."""
-    try:
-        data = _serializer().loads(token, max_age=max_age)
-        return data["kind"], int(data["id"])
-    except (BadSignature, KeyError, TypeError, ValueError):
-        raise ApiError(
-            "invalid_login_link", "This login link is invalid or expired.", 403
-        ) from None
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="dashboard-login")
-
-
 def merchant_report(merchant_id: int) -> dict:
     """A merchant's orders and sales by sharer (the leaderboard)."""
     return checkout.merchant_summary(merchant_id)
+
+
+DAYS = 30  # the charts' window, in UTC days ending today
+RECENT = 15  # orders listed on a dashboard (the CSV has them all)
+
+
+def _money_text(amounts: dict[str, int], locale: str) -> str:
+    """``{"EUR": 890, "JPY": 1800}`` as ``"€8.90 + ¥1,800"``; nothing is ``"0"``."""
+    shown = [money.format_money(minor, cur, locale) for cur, minor in sorted(amounts.items())]
+    return " + ".join(shown) or "0"
+
+
+def _money_fmt(currency: str, locale: str):
+    return lambda minor: money.format_money(minor, currency, locale)
+
+
+def sharer_dashboard(sharer: Sharer, locale: str = "en") -> dict:
+    """What the sharer's dashboard shows: the funnel overall, per card and per day."""
+    days = charts.days_ending(utcnow().date(), DAYS)
+    visits = sharing.visit_counts(sharer.id)
+    sales = checkout.sales_summary(sharer.id)
+    per_card_visits = sharing.card_visit_counts(sharer.id)
+    per_card_sales = checkout.card_sales(sharer.id)
+    earned: dict[str, int] = {}
+    for row in per_card_sales.values():
+        for cur, minor in row["earned"].items():
+            earned[cur] = earned.get(cur, 0) + minor
+    balances = checkout.balances(sharer.id)
+    revenue = {
+        cur: money.to_minor(money.parse_decimal(text), cur)
+        for cur, text in sales["revenue"].items()
+    }
+    currencies = sorted(set(earned) | set(balances) | set(revenue))
+    money_rows = [
+        {
+            "currency": cur,
+            "revenue_minor": revenue.get(cur, 0),
+            "earned_minor": earned.get(cur, 0),
+            **{b: balances.get(cur, {}).get(b, 0) for b in ("pending", "approved", "paid")},
+        }
+        for cur in currencies
+    ]
+
+    def steps(v: dict, s: dict) -> list[tuple[str, int]]:
+        return [
+            ("Impressions", v.get("impressions", 0)),
+            ("Unique clicks", v.get("clicks", 0)),
+            ("Checkouts", s.get("orders", 0)),
+            ("Sales", s.get("sales", 0)),
+        ]
+
+    own_cards = {card.id: card for card in sharing.cards_of(sharer)}
+    cards = {}
+    for card_id, card in own_cards.items():
+        v, s = per_card_visits.get(card_id, {}), per_card_sales.get(card_id, {})
+        cards[card.code] = charts.funnel(
+            f"funnel-card-{card.code}",
+            "Funnel of this card",
+            steps(v, s),
+            _money_text(s.get("earned", {}), locale),
+            width=470,
+        )
+    reshare_earnings: dict[str, int] = {}  # from other sharers' cards that reshare this one's
+    for card_id, row in per_card_sales.items():
+        if card_id not in own_cards:
+            for cur, minor in row["earned"].items():
+                reshare_earnings[cur] = reshare_earnings.get(cur, 0) + minor
+
+    daily_visits = sharing.daily_visit_counts(sharer.id, DAYS)
+    daily_sales = checkout.daily_sales(sharer.id, DAYS)
+
+    def series(source: dict, key: str) -> dict[str, int]:
+        return {day: row.get(key, 0) for day, row in source.items()}
+
+    daily = [
+        charts.daily_chart(
+            "daily-impressions",
+            "Impressions",
+            days,
+            series(daily_visits, "impressions"),
+            charts.count_text("impression"),
+        ),
+        charts.daily_chart(
+            "daily-clicks",
+            "Unique clicks",
+            days,
+            series(daily_visits, "clicks"),
+            charts.count_text("unique click"),
+        ),
+        charts.daily_chart(
+            "daily-checkouts",
+            "Checkouts",
+            days,
+            series(daily_sales, "orders"),
+            charts.count_text("checkout"),
+        ),
+        charts.daily_chart(
+            "daily-sales", "Sales", days, series(daily_sales, "sales"), charts.count_text("sale")
+        ),
+    ]
+    for cur in sorted(earned) or ["EUR"]:
+        daily.append(
+            charts.daily_chart(
+                f"daily-earnings-{cur}",
+                f"Earnings in {cur}",
+                days,
+                {day: row["earned"].get(cur, 0) for day, row in daily_sales.items()},
+                _money_fmt(cur, locale),
+            )
+        )
+    return {
+        "funnel": charts.funnel(
+            "funnel", "Your funnel, all time", steps(visits, sales), _money_text(earned, locale)
+        ),
+        "card_funnels_by_code": cards,
+        "money_rows": money_rows,
+        "reshare_earnings": reshare_earnings,
+        "daily": daily,
+        "days": DAYS,
+    }
+
+
+def merchant_dashboard(merchant, locale: str = "en") -> dict:
+    """What the merchant's dashboard shows: leaderboard, products, days, flags, payouts due."""
+    days = charts.days_ending(utcnow().date(), DAYS)
+    sharers = checkout.merchant_sharers(merchant.id)
+    products = checkout.merchant_products(merchant.id)
+    flagged_count, flagged = checkout.merchant_self_referrals(merchant.id)
+    payouts_due = checkout.merchant_payouts_due(merchant.id)
+    recent = checkout.merchant_summary(merchant.id)["orders"][:RECENT]
+    commissions = checkout.commission_by_order(order.id for order in recent)
+    daily_rows = checkout.merchant_daily(merchant.id, DAYS)
+
+    totals: dict[str, dict[str, int]] = {}
+    for row in products:
+        total = totals.setdefault(
+            row["currency"], {"orders": 0, "sales": 0, "revenue_minor": 0, "commission_minor": 0}
+        )
+        for key in total:
+            total[key] += row[key]
+    # Commission to uplines of reshares is booked on the same orders, so products' sums
+    # include it; a currency with commission only is still a currency of the shop.
+    for row in sharers:
+        totals.setdefault(
+            row["currency"], {"orders": 0, "sales": 0, "revenue_minor": 0, "commission_minor": 0}
+        )
+
+    def top_of(rows: list[dict], key: str) -> dict[str, int]:
+        best: dict[str, int] = {}
+        for row in rows:
+            best[row["currency"]] = max(best.get(row["currency"], 0), row[key])
+        return best
+
+    daily = [
+        charts.daily_chart(
+            "daily-sales",
+            "Sales",
+            days,
+            {day: sum(r["sales"] for r in row.values()) for day, row in daily_rows.items()},
+            charts.count_text("sale"),
+        )
+    ]
+    for cur in sorted(totals) or ["EUR"]:
+        for key, title in (("revenue_minor", "Revenue"), ("commission_minor", "Commission")):
+            daily.append(
+                charts.daily_chart(
+                    f"daily-{key.split('_')[0]}-{cur}",
+                    f"{title} in {cur}",
+                    days,
+                    {day: row[cur][key] for day, row in daily_rows.items() if cur in row},
+                    _money_fmt(cur, locale),
+                )
+            )
+    for rank, row in enumerate(sharers, 1):  # ranks restart with each currency
+        previous = sharers[rank - 2] if rank > 1 else None
+        row["rank"] = (
+            1
+            if previous is None or previous["currency"] != row["currency"]
+            else (previous["rank"] + 1)
+        )
+    ids = {row["sharer_id"] for row in sharers} | {row["sharer_id"] for row in payouts_due}
+    ids |= {order.sharer_id for order in recent} | {order.sharer_id for order in flagged}
+    return {
+        "rules": _rules_text(catalog.commission_rules(merchant), merchant.commission_bps),
+        "totals": totals,
+        "sharers": sharers,
+        "sharers_top": top_of(sharers, "revenue_minor"),
+        "products": products,
+        "products_top": top_of(products, "revenue_minor"),
+        "flagged_count": flagged_count,
+        "flagged": flagged,
+        "payouts_due": payouts_due,
+        "orders": recent,
+        "commissions": commissions,
+        "daily": daily,
+        "days": DAYS,
+        "handles": sharing.handles(ids),
+    }
+
+
+def _rules_text(rules: dict, fallback_bps: int) -> dict:
+    """The commission rule and per-product overrides in words (``"12 % of each sale"``).
+
+    A flat amount applies to orders in its currency; others earn ``fallback_bps``.
+    """
+
+    def words(rule: dict) -> str:
+        if "flat" in rule:
+            flat = money.format_money(
+                money.to_minor(money.parse_decimal(rule["flat"]), rule["currency"]),
+                rule["currency"],
+            )
+            return (
+                f"{flat} per item sold in {rule['currency']} "
+                f"({fallback_bps / 100:g} % in other currencies)"
+            )
+        return f"{rule['bps'] / 100:g} % of each sale, net of refunds"
+
+    return {
+        "default": words(rules["default"]),
+        "products": sorted((url, words(rule)) for url, rule in rules["products"].items()),
+    }

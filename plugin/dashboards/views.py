@@ -4,7 +4,21 @@ Dashboards log in without passwords: a signed link (printed by ``make run``
 for the demo) puts the sharer or merchant in the session cookie.
 """
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+import csv
+import io
+import itertools
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from flask import (
+    Blueprint,
+    Response,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
 
 from plugin import money
 from plugin.catalog import services as catalog
@@ -23,14 +37,6 @@ def my_stats():
     return services.sharer_stats(sharing.sharer_for_token(request.headers.get("Authorization")))
 
 
-@bp.get("/dashboard/login/<token>")
-def login(token: str):
-    kind, subject_id = services.read_login_token(token)
-    session.clear()
-    session[f"{kind}_id"] = subject_id
-    return redirect(url_for(f"dashboards.{kind}_dashboard"))
-
-
 @bp.get("/dashboard")
 def sharer_dashboard():
     sharer = sharing.get_sharer(session.get("sharer_id", 0))
@@ -40,27 +46,161 @@ def sharer_dashboard():
     return render_template(
         "dashboards/sharer.html",
         sharer=sharer,
-        stats=services.sharer_stats(sharer),
+        report=services.sharer_dashboard(sharer, locale),
         cards=[card_view(card, locale) for card in sharing.cards_of(sharer)],
-        orders=checkout.orders_of_sharer(sharer.id),
-        money=money.format_money,
+        orders=checkout.orders_of_sharer(sharer.id, limit=services.RECENT),
+        money=_money(locale),
         embed_html=embed_html,
         script_url=url_for("static", filename="js/embed.js", _external=True),
     )
 
 
+def _merchant():
+    merchant_id = session.get("merchant_id")
+    return catalog.get_merchant(merchant_id) if merchant_id else None
+
+
+def _money(locale: str):
+    return lambda minor, currency: money.format_money(minor, currency, locale)
+
+
 @bp.get("/dashboard/merchant")
 def merchant_dashboard():
-    merchant = catalog.get_merchant(session.get("merchant_id", 0))
+    merchant = _merchant()
     if merchant is None:
         return render_template("dashboards/login_needed.html"), 401
-    report = services.merchant_report(merchant.id)
-    ids = {row["sharer_id"] for row in report["leaderboard"]}
-    ids |= {order.sharer_id for order in report["orders"]}
+    locale = visitor_locale()
     return render_template(
         "dashboards/merchant.html",
         merchant=merchant,
-        report=report,
-        handles=sharing.handles(ids),
-        money=money.format_money,
+        report=services.merchant_dashboard(merchant, locale),
+        money=_money(locale),
+    )
+
+
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A cell for a CSV a spreadsheet may open: text that could start a formula is quoted
+    with a leading ``'``. Numbers we computed (``int``, ``Decimal``) stay numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv(filename: str, header: list[str], rows: Iterable[list]) -> Response:
+    """A streamed CSV download (RFC 4180 quoting by the csv module)."""
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for cells in itertools.chain([header], rows):
+            writer.writerow([csv_cell(cell) for cell in cells])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    return Response(
+        stream_with_context(lines()),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _major(minor: int, currency: str) -> Decimal:
+    return money.to_major(minor, currency)
+
+
+def _when(moment) -> str:
+    return moment.isoformat(timespec="seconds") if moment else ""
+
+
+@bp.get("/dashboard/merchant/orders.csv")
+def merchant_orders_csv():
+    """Every order of the logged-in merchant, with its sharer and commission."""
+    merchant = _merchant()
+    if merchant is None:
+        return render_template("dashboards/login_needed.html"), 401
+    rows = checkout.merchant_orders_export(merchant.id)
+    handles: dict[int, str] = {}
+
+    def orders() -> Iterator[tuple]:
+        """The orders in batches, with one query for each batch's new sharers' handles."""
+        while batch := list(itertools.islice(rows, 500)):
+            handles.update(sharing.handles({o.sharer_id for o, _ in batch} - set(handles)))
+            yield from batch
+
+    def lines() -> Iterator[list]:
+        for order, commission in orders():
+            cur = order.currency
+            yield [
+                order.id,
+                _when(order.created_at),
+                _when(order.paid_at),
+                order.status,
+                order.product_name,
+                order.sku,
+                order.quantity,
+                _major(order.unit_price_minor, cur),
+                _major(order.total_minor, cur),
+                _major(order.refunded_minor, cur),
+                cur,
+                handles.get(order.sharer_id, ""),
+                _major(commission, cur),
+                "yes" if order.self_referral else "no",
+                order.provider,
+                order.external_ref,
+            ]
+
+    return _csv(
+        "orders.csv",
+        [
+            "order",
+            "created_at",
+            "paid_at",
+            "status",
+            "product",
+            "sku",
+            "quantity",
+            "unit_price",
+            "total",
+            "refunded",
+            "currency",
+            "sharer",
+            "commission",
+            "self_referral",
+            "provider",
+            "your_order_ref",
+        ],
+        lines(),
+    )
+
+
+@bp.get("/dashboard/merchant/payouts.csv")
+def merchant_payouts_csv():
+    """Unpaid commission on the logged-in merchant's orders, per sharer and currency."""
+    merchant = _merchant()
+    if merchant is None:
+        return render_template("dashboards/login_needed.html"), 401
+    due = checkout.merchant_payouts_due(merchant.id)
+    handles = sharing.handles({row["sharer_id"] for row in due})
+    return _csv(
+        "payouts-due.csv",
+        ["sharer", "currency", "due", "pending"],
+        (
+            [
+                handles.get(row["sharer_id"], ""),
+                row["currency"],
+                _major(row["due_minor"], row["currency"]),
+                _major(row["pending_minor"], row["currency"]),
+            ]
+            for row in due
+        ),
     )

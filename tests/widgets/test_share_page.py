@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from bs4 import BeautifulSoup
 
-from plugin.dashboards.services import login_link_token
+from plugin.accounts.services import login_token
 from plugin.extensions import db
 from plugin.sharing.models import Card, Sharer
 
@@ -17,8 +17,8 @@ NETWORKS = ("X", "Facebook", "LinkedIn", "Pinterest", "WhatsApp", "Telegram", "E
 def log_in(app, client, handle: str = "lena") -> None:
     with app.app_context():
         sharer = db.session.scalar(db.select(Sharer).filter_by(handle=handle))
-        token = login_link_token("sharer", sharer.id)
-    assert client.get(f"/dashboard/login/{token}").status_code == 302
+        token = login_token("sharer", sharer.id)
+    assert client.get(f"/login/{token}").status_code == 302
 
 
 def csrf(page) -> str:
