@@ -8,7 +8,7 @@ from plugin.metadata.errors import MetadataError
 from plugin.metadata.extract import extract
 from plugin.metadata.fetch import FetchedPage, FetchPolicy, fetch_page, fetch_product
 from plugin.metadata.product import Offer, Product
-from plugin.metadata.validate import Finding, validate
+from plugin.metadata.validate import Finding, suggested_tags, validate
 
 __all__ = [
     "FetchPolicy",
@@ -20,5 +20,6 @@ __all__ = [
     "extract",
     "fetch_page",
     "fetch_product",
+    "suggested_tags",
     "validate",
 ]

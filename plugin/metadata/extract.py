@@ -2,25 +2,35 @@
 
 Precedence, per field, when syntaxes disagree::
 
-    JSON-LD > microdata > RDFa > Open Graph > meta (title, description, X cards)
+    JSON-LD > microdata > RDFa > Open Graph > meta (title, description, X cards) > visible
 
 Each field (name, price, images, …) is taken from the best syntax that has a
 value for it, and ``Product.sources`` records which one that was. Structured
 schema.org data comes first because it is what shops maintain for search
 engines and it ties price, currency and availability to one offer; Open Graph
-often lags behind it (cached share images, prices without currency).
+often lags behind it (cached share images, prices without currency). ``visible``
+is what the page shows people (``syntaxes/visible.py``): its price and stock are
+read only when no tagged syntax gave a price, and count as a product only next to
+a buy button or a stock statement.
 
-Two fields follow their own rules:
+Fields with their own rules:
 
 * ``url``: the first canonical URL (JSON-LD/microdata/RDFa ``url``, ``og:url``,
   ``<link rel=canonical>``) on the same host as the page; otherwise the page's
   own URL. A page on one host cannot speak for a product on another.
+* ``sku`` names the product, not one of its variants: the code the page prints
+  after a label ("SKU:", "Product code", "Art.-Nr.", …) first, since it is the one
+  people and catalogs use; then schema.org's product-level ``sku``, ``productID``
+  or ``productGroupID``; then the product code in the page's URL that the variant
+  SKUs extend ("…-su221u09p-e11.html" for "SU221U09P-E110XXS000"); only then the
+  main offer's SKU. Each ``Offer`` keeps its own variant SKU (what checkout uses).
 * ``offers``: from the best syntax that lists offers; when none does but a
   price was found, a single offer is made from the top-level fields.
 
-``price``, ``currency``, ``availability`` and ``sku`` are the main offer's:
-the only offer, an AggregateOffer's ``lowPrice``, or among several offers or
-variants the first buyable one with a price (see ``schemaorg.main_offer``).
+``price``, ``currency`` and ``availability`` are the main offer's: the only offer,
+an AggregateOffer's ``lowPrice``, or among several offers or variants (also sizes
+listed as separate Products of the same name) the first buyable one with a price
+(see ``schemaorg.main_offer``).
 """
 
 import codecs
@@ -39,7 +49,7 @@ from plugin.metadata.syntaxes.reading import Reading
 
 logger = logging.getLogger(__name__)
 
-READERS = (jsonld.read, microdata.read, rdfa.read, opengraph.read, meta.read, visible.read)
+READERS = (jsonld.read, microdata.read, rdfa.read, opengraph.read, meta.read)
 # Fields whose best source is not the general order (see the module docstring).
 _FIELD_FIRST = {"sku": "visible"}
 _MERGED_FIELDS = (
@@ -72,32 +82,55 @@ def extract(html: str | bytes, url: str, *, encoding: str | None = None) -> Prod
     nothing else, whatever the input.
     """
     try:
-        page = Page(parse(html, encoding), url)
+        data, charset = prepare(html, encoding)
+        page = Page(_parse(data, charset), url, source=data if charset == "utf-8" else b"")
     except (etree.LxmlError, ValueError, LookupError, TypeError) as error:
         raise MetadataError("no_product", "The page could not be read as HTML.") from error
     readings = [reading for read in READERS if (reading := _read(read, page))]
-    if not any(reading.is_product or reading.price is not None for reading in readings):
+    # What the page shows people: the product code always (it names the product best),
+    # price and stock only when no tagged syntax gave a price (walking the tree costs).
+    offer = not any(reading.price is not None for reading in readings)
+    # An element named "product-reference" is looked for only where it can help: the
+    # tagged syntaxes list several variants' SKUs and no code for the product itself.
+    variants = any(len({offer.sku for offer in reading.offers}) > 1 for reading in readings)
+    shown = _read(lambda page: visible.read(page, offer=offer, named=variants), page)
+    if shown:
+        readings.append(shown)
+    # A tagged price makes a product page; a price merely shown needs a buy button or a
+    # stock statement too (``visible`` sets ``is_product`` then).
+    if not any(
+        reading.is_product or (reading.price is not None and reading.syntax != "visible")
+        for reading in readings
+    ):
         raise MetadataError("no_product", "The page does not describe a product for sale.")
     return merge(readings, url)
 
 
 def parse(html: str | bytes, encoding: str | None = None) -> etree._Element:
-    """The page's lxml tree, bytes decoded by libxml2 in the charset ``sniff`` finds.
+    """The page's lxml tree, bytes decoded by libxml2 in the charset ``sniff`` finds."""
+    return _parse(*prepare(html, encoding))
 
-    A plain ``etree.HTMLParser``: ``lxml.html``'s element classes are looked up in
-    Python for every element touched, a cost readers here do not need.
+
+def prepare(html: str | bytes, encoding: str | None = None) -> tuple[bytes, str]:
+    """The bytes to parse and their charset; text is parsed as UTF-8.
 
     Charsets libxml2 does not know (a few East Asian ones) are decoded by Python.
     """
     if isinstance(html, str):
-        data, charset = html.encode("utf-8", "replace"), "utf-8"
-    else:
-        data, charset = sniff(bytes(html), encoding)
+        return html.encode("utf-8", "replace"), "utf-8"
+    data, charset = sniff(bytes(html), encoding)
     try:
-        parser = etree.HTMLParser(encoding=charset, remove_comments=True)
+        etree.HTMLParser(encoding=charset)
     except LookupError:
-        data = data.decode(charset, "replace").encode("utf-8")
-        parser = etree.HTMLParser(encoding="utf-8", remove_comments=True)
+        return data.decode(charset, "replace").encode("utf-8"), "utf-8"
+    return data, charset
+
+
+def _parse(data: bytes, charset: str) -> etree._Element:
+    """A plain ``etree.HTMLParser``: ``lxml.html``'s element classes are looked up in
+    Python for every element touched, a cost readers here do not need; no ID index
+    either (``collect_ids``), nothing here looks elements up by id."""
+    parser = etree.HTMLParser(encoding=charset, remove_comments=True, collect_ids=False)
     root = etree.fromstring(data, parser=parser)
     if root is None:
         raise ValueError("the document is empty")
@@ -122,8 +155,9 @@ def sniff(data: bytes, header_encoding: str | None) -> tuple[bytes, str]:
             declared = "utf-8"
     if declared:
         return data, declared
+    start = data[: _SNIFF_BYTES * 16]
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(data[: _SNIFF_BYTES * 16])
+        start.isascii() or codecs.getincrementaldecoder("utf-8")().decode(start)
     except UnicodeDecodeError:
         return data, "windows-1252"
     return data, "utf-8"

@@ -17,6 +17,9 @@ from plugin import money
 _MAX_PRICE = Decimal(10) ** 15
 _PLAIN_NUMBER = re.compile(r"\s*-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\s*")
 _WHITESPACE = re.compile(r"\s+")
+# One separator followed by exactly three digits, the only number in the string.
+_AMBIGUOUS = re.compile(r"^\D*?(\d{1,3}[.,]\d{3})(?!\d)\D*$")
+_THOUSANDS_ONLY = re.compile(r"-?\d{1,3}(?:\.\d{3})+")
 _KEY_SEPARATORS = re.compile(r"[/#:]")
 # A short word right before or after the amount: "Kn", "Kč", "тг.", "lei", "Rs".
 _CURRENCY_WORD = re.compile(r"^\W*[^\W\d_]{1,4}\.?\s*\d|\d\s*[^\W\d_]{1,4}\.?\W*$")
@@ -114,12 +117,18 @@ def currency(value: object) -> str | None:
     return _CURRENCY_SYMBOLS.get(raw.lower())
 
 
-def price(value: object) -> tuple[Decimal | None, str | None]:
+def price(value: object, currency_hint: object = None) -> tuple[Decimal | None, str | None]:
     """Amount and, when the string names one, currency of a price.
 
     Plain schema.org numbers ("1299.00", 1299) become a Decimal directly; human
     strings ("$1,299.00", "1.234,56 €") go through price_parser. Never a float:
     JSON is read with ``parse_float=Decimal``.
+
+    One separator followed by exactly three digits ("3.350", "140.000", "1,500") is
+    ambiguous; the currency decides (``currency_hint``, else the one in the string):
+    a decimal point only for currencies with three decimals (BHD, KWD, …), a
+    thousands separator otherwise, and always in a plain number for a currency with
+    no decimals at all ("140.000" CLP is 140000).
     """
     value = next((item for item in as_list(value) if item not in (None, "")), None)
     if isinstance(value, bool) or value is None:
@@ -129,20 +138,31 @@ def price(value: object) -> tuple[Decimal | None, str | None]:
     raw = text(value)
     if raw is None:
         return None, None
+    hint = currency(currency_hint)
     if _PLAIN_NUMBER.fullmatch(raw):
-        return _plausible(Decimal(raw.strip())), None
+        plain = raw.strip()
+        if hint and _exponent(hint) == 0 and _THOUSANDS_ONLY.fullmatch(plain):
+            plain = plain.replace(".", "")
+        return _plausible(Decimal(plain)), None
     parsed = Price.fromstring(raw)
     if parsed.amount is None:
         return None, None
-    return _plausible(parsed.amount), currency(parsed.currency)
+    code = currency(parsed.currency)
+    amount = parsed.amount
+    ambiguous = _AMBIGUOUS.search(raw)
+    if ambiguous and _exponent(hint or code) == 3:
+        amount = Decimal(ambiguous.group(1).replace(",", "."))
+    return _plausible(amount), code
+
+
+def _exponent(code: str | None) -> int | None:
+    return money.exponent(code) if code and money.is_currency(code) else None
 
 
 def has_currency_sign(value: object) -> bool:
     """Whether a human price string carries a currency symbol or word ("$5", "5 kr", "5 тг.")."""
     raw = text(value)
-    return bool(raw) and (
-        bool(Price.fromstring(raw).currency) or bool(_CURRENCY_WORD.search(raw))
-    )
+    return bool(raw) and (bool(Price.fromstring(raw).currency) or bool(_CURRENCY_WORD.search(raw)))
 
 
 def _plausible(amount: Decimal) -> Decimal | None:

@@ -2,17 +2,34 @@
 
 Each finding names whose requirement it is (Open Graph, Meta catalog, Pinterest,
 Google merchant listings, X cards), so a merchant can tell a hard error for the
-feeds they care about from a nice-to-have.
+feeds they care about from a nice-to-have. Three kinds of finding:
+
+* a tag or property that is missing (``…-missing``);
+* a value no consumer can read (``currency-not-iso4217``, ``price-amount-unreadable``,
+  ``availability-unknown``, ``og-image-not-absolute-https``);
+* syntaxes that disagree (``price-mismatch``, ``currency-mismatch``,
+  ``availability-mismatch``): Open Graph, JSON-LD, microdata and RDFa compared.
+
+Errors stop a product from being read or listed as for sale; warnings cost reach
+on one destination. Structured data (JSON-LD, microdata or RDFa) missing altogether
+is a warning: Open Graph product tags alone make a shareable, sellable card, only
+Google's merchant listings need more.
+
+``suggested_tags`` turns what was found into a ready-to-paste block of tags.
 """
 
+import html as html_escaping
+import json
 from dataclasses import asdict, dataclass
 
 from lxml import etree
 
 from plugin import money
 from plugin.metadata import normalize
-from plugin.metadata.extract import parse
-from plugin.metadata.syntaxes import jsonld, opengraph
+from plugin.metadata.errors import MetadataError
+from plugin.metadata.extract import extract, parse
+from plugin.metadata.product import Product, price_str
+from plugin.metadata.syntaxes import jsonld, microdata, opengraph, rdfa
 from plugin.metadata.syntaxes.page import Page
 from plugin.metadata.syntaxes.reading import Reading
 
@@ -84,14 +101,13 @@ def validate(html: str | bytes, url: str) -> list[Finding]:
         ]
     page = Page(document, url)
     tags = opengraph.collect(page)
-    try:
-        structured = jsonld.read(page)
-    except Exception:  # a validator reports what it can rather than fail on odd markup
-        structured = None
+    readings = _structured_readings(page)
+    structured = readings[0] if readings else None
+    og_reading = _safe(opengraph.read, page)
     findings = [
         *_open_graph_findings(tags),
         *_structured_data_findings(structured),
-        *_consistency_findings(tags, structured),
+        *_consistency_findings([*readings, *([og_reading] if og_reading else [])]),
     ]
     if not any((meta.get("name") or "").lower() == "twitter:card" for meta in page.metas):
         findings.append(
@@ -175,19 +191,41 @@ def _open_graph_findings(tags: dict[str, list[str]]) -> list[Finding]:
     return findings
 
 
+_SYNTAX_NAMES = {"json-ld": "JSON-LD", "microdata": "microdata", "rdfa": "RDFa"}
+_SYNTAX_NAMES |= {"opengraph": "Open Graph"}
+
+
+def _safe(read, page: Page) -> Reading | None:
+    try:
+        return read(page)
+    except Exception:  # a validator reports what it can rather than fail on odd markup
+        return None
+
+
+def _structured_readings(page: Page) -> list[Reading]:
+    """The schema.org Product of each syntax that has one, JSON-LD first."""
+    return [
+        reading
+        for read in (jsonld.read, microdata.read, rdfa.read)
+        if (reading := _safe(read, page)) is not None
+    ]
+
+
 def _structured_data_findings(structured: Reading | None) -> list[Finding]:
     source = "Google merchant listings"
     if structured is None:
         return [
             Finding(
-                "error",
+                "warning",
                 "JSON-LD Product",
                 "jsonld-product-missing",
                 'Add a <script type="application/ld+json"> Product with name, image and an '
-                "Offer (price, priceCurrency, availability).",
+                "Offer (price, priceCurrency, availability): Google lists products for sale "
+                "only from structured data (JSON-LD, microdata or RDFa).",
                 source,
             )
         ]
+    syntax = _SYNTAX_NAMES.get(structured.syntax, structured.syntax)
     missing = (
         ("name", structured.name, "jsonld-name-missing", "the product's name"),
         ("image", structured.images, "jsonld-image-missing", "at least one absolute image URL"),
@@ -210,7 +248,7 @@ def _structured_data_findings(structured: Reading | None) -> list[Finding]:
             "error",
             field,
             rule,
-            f"The JSON-LD Product needs {field}: {what}.",
+            f"The {syntax} Product needs {field}: {what}.",
             source,
         )
         for field, value, rule, what in missing
@@ -218,33 +256,127 @@ def _structured_data_findings(structured: Reading | None) -> list[Finding]:
     ]
 
 
-def _consistency_findings(tags: dict[str, list[str]], structured: Reading | None) -> list[Finding]:
-    """Open Graph and JSON-LD must not tell feeds two different prices."""
-    if structured is None:
-        return []
-    amount, symbol = normalize.price((tags.get("product:price:amount") or [None])[0])
-    currency = normalize.currency((tags.get("product:price:currency") or [None])[0]) or symbol
+def _consistency_findings(readings: list[Reading]) -> list[Finding]:
+    """Syntaxes must not tell feeds two different prices, currencies or stock states.
+
+    Each syntax is compared with the first (in the order JSON-LD, microdata, RDFa,
+    Open Graph) that states the same field; every disagreement is an error, since
+    each destination reads a different syntax.
+    """
+    checks = (
+        (
+            "price",
+            "price-mismatch",
+            "product:price:amount",
+            "make both show the price a buyer pays",
+        ),
+        ("currency", "currency-mismatch", "product:price:currency", "use the same currency"),
+        (
+            "availability",
+            "availability-mismatch",
+            "product:availability",
+            "make both say whether it is in stock",
+        ),
+    )
     findings = []
-    if amount is not None and structured.price is not None and amount != structured.price:
-        findings.append(
-            Finding(
-                "error",
-                "product:price:amount",
-                "price-mismatch",
-                f"Open Graph says {amount} but JSON-LD says {structured.price}; "
-                "make both show the price a buyer pays.",
-                "Google merchant listings",
+    for field, rule, tag, fix in checks:
+        stated = [reading for reading in readings if getattr(reading, field) not in (None, "")]
+        if not stated:
+            continue
+        first = stated[0]
+        for other in stated[1:]:
+            if getattr(other, field) == getattr(first, field):
+                continue
+            ours, theirs = _SYNTAX_NAMES[other.syntax], _SYNTAX_NAMES[first.syntax]
+            findings.append(
+                Finding(
+                    "error",
+                    tag if other.syntax == "opengraph" else f"{other.syntax} {field}",
+                    rule,
+                    f"{ours} says {getattr(other, field)} but {theirs} says "
+                    f"{getattr(first, field)}; {fix} in both.",
+                    "Google merchant listings",
+                )
             )
-        )
-    if currency and structured.currency and currency != structured.currency:
-        findings.append(
-            Finding(
-                "error",
-                "product:price:currency",
-                "currency-mismatch",
-                f"Open Graph says {currency} but JSON-LD says {structured.currency}; "
-                "use the same currency in both.",
-                "Google merchant listings",
-            )
-        )
     return findings
+
+
+# schema.org availability → the words Meta catalogs and Pinterest read in product:availability.
+_OG_AVAILABILITY = {
+    "InStock": "in stock",
+    "LimitedAvailability": "in stock",
+    "OnlineOnly": "in stock",
+    "InStoreOnly": "in stock",
+    "OutOfStock": "out of stock",
+    "SoldOut": "out of stock",
+    "PreOrder": "preorder",
+    "PreSale": "preorder",
+    "BackOrder": "available for order",
+    "MadeToOrder": "available for order",
+    "Discontinued": "discontinued",
+}
+
+
+def suggested_tags(html: str | bytes, url: str) -> str:
+    """A ready-to-paste block of ``<head>`` tags for the product the page describes.
+
+    Open Graph product tags, an X card and a JSON-LD Product, each filled from what
+    ``extract`` read (its precedence settles disagreements); what nothing stated is
+    left as a commented line to fill in. Every value is escaped for its context.
+    """
+    try:
+        product = extract(html, url)
+    except MetadataError:
+        product = Product(url=url)
+    lines: list[str] = []
+
+    def meta(attribute: str, key: str, value: object) -> None:
+        if value in (None, "", []):
+            lines.append(f'<!-- fill in: <meta {attribute}="{key}" content="…"> -->')
+        else:
+            lines.append(f'<meta {attribute}="{key}" content="{_attr(value)}">')
+
+    price = price_str(product.price, product.currency)
+    meta("property", "og:type", "product")
+    meta("property", "og:title", product.name)
+    meta("property", "og:description", product.description)
+    meta("property", "og:url", product.url)
+    for image in product.images[:4] or [None]:
+        meta("property", "og:image", image)
+    meta("property", "product:price:amount", price)
+    meta("property", "product:price:currency", product.currency)
+    meta("property", "product:availability", _OG_AVAILABILITY.get(product.availability or ""))
+    meta("property", "product:brand", product.brand)
+    meta("property", "product:retailer_item_id", product.sku)
+    meta("name", "twitter:card", "summary_large_image")
+    offer = {
+        "@type": "Offer",
+        "price": price or "…",
+        "priceCurrency": product.currency or "…",
+        "availability": (
+            f"https://schema.org/{product.availability}" if product.availability else "…"
+        ),
+        "url": product.url,
+    }
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name or "…",
+        "description": product.description,
+        "image": product.images[:4] or ["…"],
+        "sku": product.sku,
+        "gtin": product.gtin,
+        "mpn": product.mpn,
+        "brand": {"@type": "Brand", "name": product.brand} if product.brand else None,
+        "offers": offer,
+    }
+    data = {key: value for key, value in data.items() if value is not None}
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # Nothing in the JSON may close the script or open a comment.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    lines.append(f'<script type="application/ld+json">\n{text}\n</script>')
+    return "\n".join(lines) + "\n"
+
+
+def _attr(value: object) -> str:
+    return html_escaping.escape(str(value), quote=True)

@@ -212,8 +212,9 @@ def test_product_group_variants():
     )
     assert [offer.sku for offer in product.offers] == ["S-RED-M", "S-BLUE-M"]
     assert product.offers[0].attributes == {"color": "Red", "size": "M"}
-    # The first buyable variant sets the headline price, availability and SKU.
-    assert product.sku == "S-BLUE-M" and product.price == Decimal(22)
+    # The first buyable variant sets the headline price and availability; the
+    # top-level SKU names the product (productGroupID), each offer its variant.
+    assert product.sku == "S" and product.price == Decimal(22)
     assert product.availability == "InStock"
     assert product.find_offer("S-RED-M").name == "Shirt red M"
     assert product.find_offer("nope") is None
@@ -260,7 +261,9 @@ def test_several_offers_and_additional_property():
         URL,
     )
     assert product.offers[0].attributes == {"capacity": "250 ml"}
-    assert product.sku == "M-L" and product.price == Decimal(7)
+    # Product.sku names the product; the buyable offer "M-L" sets price and stock.
+    assert product.sku == "M" and product.price == Decimal(7)
+    assert product.availability == "InStock"
     assert product.offers[1].url == "https://shop.example/p/mug?size=l"
 
 

@@ -22,7 +22,10 @@ def read(page: Page) -> Reading | None:
     def first(*keys: str) -> str | None:
         return next((tags[key][0] for key in keys if key in tags), None)
 
-    amount, symbol = normalize.price(first("product:price:amount", "og:price:amount"))
+    amount, symbol = normalize.price(
+        first("product:price:amount", "og:price:amount"),
+        first("product:price:currency", "og:price:currency"),
+    )
     og_type = (first("og:type") or "").lower()
     return Reading(
         syntax="opengraph",

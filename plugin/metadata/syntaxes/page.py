@@ -1,4 +1,4 @@
-"""A parsed page as every reader sees it: the tree, its base URL, and an index.
+"""A parsed page as every reader sees it: the tree, its base URL, an index, the markup.
 
 Walking a big tree costs about as much as any reader's own work, so the tags
 readers look for are gathered here in two walks, not one walk per reader and
@@ -18,9 +18,12 @@ _ANNOTATIONS = etree.XPath("//@itemscope | //@typeof | //@itemprop")
 class Page:
     """The tree, the URL it was served at, the base URL for its links, and the index."""
 
-    def __init__(self, root: etree._Element, url: str) -> None:
+    def __init__(self, root: etree._Element, url: str, source: bytes = b"") -> None:
         self.root = root
         self.url = url
+        # The page's markup as UTF-8 bytes (empty for other charsets), for the few
+        # rules that search the markup directly.
+        self.source = source
         tags: dict[str, list[etree._Element]] = {tag: [] for tag in _INDEXED_TAGS}
         for element in root.iter(*_INDEXED_TAGS):
             tags[element.tag].append(element)

@@ -173,7 +173,9 @@ def _aggregate_price(product: dict) -> tuple:
     """An AggregateOffer's low price, which is the headline price when there is one."""
     for node in normalize.as_list(product.get("offers")):
         if isinstance(node, dict) and "aggregateoffer" in types(node):
-            amount, symbol = normalize.price(node.get("lowprice") or node.get("price"))
+            amount, symbol = normalize.price(
+                node.get("lowprice") or node.get("price"), node.get("pricecurrency")
+            )
             if amount is not None:
                 return amount, normalize.currency(node.get("pricecurrency")) or symbol
     return None, None
@@ -243,7 +245,10 @@ def _offer_price(node: dict) -> tuple:
         and short_name(normalize.text(spec.get("pricetype")) or "") not in _NOT_THE_PRICE
     ]
     for candidate in candidates:
-        amount, symbol = normalize.price(candidate.get("price") or candidate.get("lowprice"))
+        amount, symbol = normalize.price(
+            candidate.get("price") or candidate.get("lowprice"),
+            candidate.get("pricecurrency") or node.get("pricecurrency"),
+        )
         if amount is not None:
             code = normalize.currency(candidate.get("pricecurrency")) or symbol
             return amount, code or normalize.currency(node.get("pricecurrency"))

@@ -27,70 +27,61 @@ from plugin.metadata.syntaxes.page import Page
 from plugin.metadata.syntaxes.reading import Reading
 
 _MAX_TEXT = 48
+# How far after the product's heading its price, stock and code are looked for: in
+# elements for the price and stock, in bytes of markup for the code.
+_OFFER_SPAN = 1200
+_CODE_SPAN = 640 * 1024
 
-# Case-sensitive pieces of the words looked for in class/id/data-* labels (libxml2's
-# contains() is fast; translate() to lower case on every attribute is not). The
-# regexes below then decide, on the few attributes found.
-_PIECES = (
-    "rice", "RICE", "reis", "Preis", "prix", "Prix", "precio", "prezzo", "Prezzo", "preco",
-    "cena", "cijena", "hinta",
-    "vailab", "tock", "dispon", "Dispon", "lager", "Lager", "verf", "nalich",
-    "sku", "Sku", "SKU", "roduct-code", "roductCode", "roduct_code", "roduct-reference",
-    "rticle-number", "rticleNumber", "tem-number", "temNumber",
-    "art", "Cart", "asket", "Basket", "buy", "Buy", "BUY", "warenkorb", "Warenkorb", "panier",
-    "carrello", "kosik", "korzin",
-)  # fmt: skip
-_LABEL_TEST = "[" + " or ".join(f"contains(., '{piece}')" for piece in _PIECES) + "]"
-# Headings and labelled attributes, all in document order: one walk in libxml2.
-_LANDMARKS = etree.XPath(
-    "//body//h1"
-    + "".join(
-        f" | //body//*[not(self::script or self::style)]/@{name}{_LABEL_TEST}"
-        for name in ("class", "id", "data-qa-qualifier", "data-testid")
-    )
-)
-_PRICE_LABEL = re.compile(r"pri[cs]e|preis|prix|precio|prezzo|preco|cena|cijena|hinta", re.I)
-_STOCK_LABEL = re.compile(r"availab|stock|dispon|lager|verf[uü]gbar|nalich", re.I)
-_CODE_LABEL_ATTRIBUTE = re.compile(
-    r"(?<![a-z])(?:sku|product.?code|product.?reference|article.?number|item.?number)",
+# Class/id words for price, stock and cart elements. Shops name these in English in
+# their markup whatever the language of the page; ``_walk_after`` tests pieces of them
+# with ``in`` on each element (cheap), these regexes then decide on the few that pass.
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template"})
+_PRICE_LABEL = re.compile(r"price", re.I)
+_STOCK_LABEL = re.compile(r"availab|stock", re.I)
+# A control that puts the product in a cart or buys it, named in any of the usual ways.
+_BUY_CONTROL = re.compile(
+    r"cart|basket|buy|checkout|warenkorb|panier|carrello|carrito|ko[sš]ar|kosik|korzin",
     re.IGNORECASE,
 )
-_BUY_LABEL = re.compile(r"cart|basket|warenkorb|panier|carrello|kosik|korzin|(?<![a-z])buy", re.I)
 # Labels that name one state ("unavailable-label", "outOfStock"): templates a script
 # shows or hides, present on in-stock pages too.
+_BUY_PIECES = ("art", "asket", "uy", "heckout", "arenkorb", "anier", "arrel", "arrit", "osar")
+_BUY_PIECES += ("ošar", "osik", "orzin")
 _STATE_LABEL = re.compile(r"unavailab|out-?of-?stock|sold-?out|in-?stock|not-?available", re.I)
 
-# Text nodes that may hold a product code label; the regexes below decide.
-_LABEL_HINTS = (
-    "SKU", "Sku", "sku", "Art", "art.", "Bestell", "roduct code", "roduct Code", "roduct number",
-    "tem number", "tem no", "tem #", "tem ID", "Код", "Артикул", "Šifra", "Kód", "Cod",
-    "Cód", "Ref", "Réf", "ASIN", "post id", "kods", "Tuotenumero", "Tootekood", "Nr kat",
-    "Numer katalogowy",
+_VALUE = (
+    rb"(?:&[#\w]+;|\s|[:#.\-]|\xe2\x80\x93)*"
+    rb"(?:</?[A-Za-z][^>]{0,300}>(?:&[#\w]+;|\s|[:#.\-]|\xe2\x80\x93)*){0,4}"
+    rb"(?P<code>[A-Za-z0-9][A-Za-z0-9\-_./]{2,39})\s*<"
+)
+_STRONG_LABELS = (
+    "SKU", "Sku", "ASIN", "Art.-Nr", "Art.Nr", "Art. Nr", "Art.-nr", "Artikelnummer",
+    "Artikel-Nr", "Bestellnummer", "Best.-Nr", "Product code", "Product Code", "Product number",
+    "Product ID", "Item number", "Item Number", "Item #", "Item no", "Item No", "Код товара",
+    "Код", "Артикул", "Šifra", "Kód produktu", "Kód", "Cod produs", "post id", "Produkta kods",
+    "Tuotenumero", "Tootekood", "Numer katalogowy", "Nr kat",
 )  # fmt: skip
-_LABEL_TEXTS = etree.XPath(
-    "//body//*[not(self::script or self::style)]/text()[string-length() < 64]["
-    + " or ".join(f"contains(., '{hint}')" for hint in _LABEL_HINTS)
-    + "]"
+# A generic "Reference"/"Código" only counts when no stronger label is on the page.
+_WEAK_LABELS = ("Ref.", "Reference", "REF", "Réf.", "Référence", "Código", "Codigo", "Cod.")
+_LABELS = sorted(_STRONG_LABELS + _WEAK_LABELS, key=len, reverse=True)
+# A label right after a tag, then the code. The lookahead on the label's first letter
+# lets the regex engine skip most of the page's ">" at once.
+_LABELLED_CODE = re.compile(
+    b">(?=\\s*["
+    + b"".join(sorted({re.escape(label.encode()[:1]) for label in _LABELS}))
+    + b"])\\s*(?P<label>"
+    + b"|".join(re.escape(label.encode()) for label in _LABELS)
+    + b")"
+    + _VALUE
 )
-_NEXT_TEXTS = etree.XPath("following::text()[normalize-space()][position() <= 2]")
-_LABEL_VALUE = r"\s*[:#.\-–]?\s*(?P<code>.*)$"
-# Labels that name the shop's own code for the product, strongest first; a generic
-# "Reference"/"Código" only counts when no stronger label is on the page.
-_CODE_LABELS = (
-    re.compile(
-        r"^\W*(?:sku|art(?:ikel)?\.?\s*-?\s*(?:nr|nummer|no)\.?|artikelnummer|bestellnummer|"
-        r"best\.?\s*-?\s*nr\.?|product\s+(?:code|number|id)|item\s+(?:number|no\.?|#|id)|"
-        r"код(?:\s+товара)?|артикул|šifra|kód(?:\s+produktu)?|cod(?:ice)?\s+produs|asin|"
-        r"post\s+id|produkta\s+kods|tuotenumero|tootekood|numer\s+katalogowy|nr\s+kat\.?)"
-        + _LABEL_VALUE,
-        re.IGNORECASE,
-    ),
-    re.compile(
-        r"^\W*(?:c[oó]digo(?:\s+(?:del\s+)?producto)?|ref(?:erence|\.)?|réf(?:érence|\.)?)"
-        + _LABEL_VALUE,
-        re.IGNORECASE,
-    ),
+_STRONG = re.compile(b"|".join(re.escape(label.encode()) for label in _STRONG_LABELS))
+# An element whose class/id/data-* names it the product code or reference.
+_NAMED_CODE = re.compile(
+    rb"roduct(?:-reference|-code|Code|_code|-number)[\w-]*[\"'][^<>]{0,300}>\s*"
+    rb"(?P<code>[^<>\s]{3,40})\s*<"
 )
+_CODE = re.compile(r"[^\"'<>]{0,80}[\"'][^<>]{0,300}>\s*(?P<code>[^<>\s]{3,40})\s*<")
+_IN_ATTRIBUTE = re.compile(r"""(?:class|id|data-[\w-]+)\s*=\s*["'][^"'<>]*$""")
 _CODE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9\-_./]{2,39}$")
 
 # Parts of a price element's label that mean "not the price to pay".
@@ -133,28 +124,60 @@ _IN_STOCK = re.compile(
 )
 
 
-def read(page: Page) -> Reading | None:
-    landmarks = _LANDMARKS(page.root)
-    headings = [node for node in landmarks if not isinstance(node, str)]
-    heading = _product_heading(page, headings)
-    if heading is None:
-        return None
-    labelled = landmarks[landmarks.index(heading) + 1 :]
-    amount, currency = _price(labelled)
-    availability = _availability(labelled)
-    sku = _sku(page, labelled)
+def read(page: Page, *, offer: bool = True, named: bool = True) -> Reading | None:
+    """The visible reading. ``offer=False`` skips price and stock (a tagged syntax
+    gave the price), ``named=False`` elements named for the product code (labels are
+    still read); each saves a pass over the page."""
+    sku = _sku(page.source, named=named)
+    amount = currency = availability = heading = None
+    buy = False
+    if offer and (heading := _product_heading(page)) is not None:
+        labelled, buy = _walk_after(heading)
+        amount, currency = _price(labelled)
+        availability = _availability(labelled)
     if amount is None and availability is None and sku is None:
         return None
-    buy = any(isinstance(node, str) and _BUY_LABEL.search(node) for node in landmarks)
     return Reading(
         syntax="visible",
         is_product=(amount is not None and buy) or availability is not None,
-        name=_text(heading, 300),
+        name=_text(heading, 300) if heading is not None else None,
         price=amount,
         currency=currency,
         availability=availability,
         sku=sku,
     )
+
+
+def _following(heading: etree._Element):
+    """The heading, what it holds, and every element after it, in document order."""
+    yield from heading.iter(etree.Element)
+    node = heading
+    while node is not None:
+        for sibling in node.itersiblings(etree.Element):
+            yield from sibling.iter(etree.Element)
+        node = node.getparent()
+
+
+def _walk_after(heading: etree._Element) -> tuple[list, bool]:
+    """Elements from the heading on whose class/id may name a price or a stock, and
+    whether the page has a cart or buy control."""
+    labelled, buy = [], False
+    for count, element in enumerate(_following(heading)):
+        if count > _OFFER_SPAN:
+            break
+        if element.tag in _SKIPPED_TAGS:
+            continue
+        label = element.get("class")
+        identifier = element.get("id")
+        if identifier:
+            label = f"{label} {identifier}" if label else identifier
+        if not label:
+            continue
+        if "rice" in label or "tock" in label or "vailab" in label:
+            labelled.append(element)
+        if not buy and any(piece in label for piece in _BUY_PIECES):
+            buy = _BUY_CONTROL.search(label) is not None
+    return labelled, buy
 
 
 def _text(element: etree._Element, limit: int = _MAX_TEXT) -> str | None:
@@ -169,27 +192,22 @@ def _text(element: etree._Element, limit: int = _MAX_TEXT) -> str | None:
     return text if text and len(text) <= limit else None
 
 
-def _product_heading(page: Page, headings: list) -> etree._Element | None:
+def _product_heading(page: Page) -> etree._Element | None:
     """The product's ``<h1>``: the one whose text the ``<title>`` repeats, else the first."""
+    headings = list(page.root.iter("h1"))
     if not headings:
         return None
     title = " ".join(" ".join(t.text or "" for t in page.titles).split()).lower()
     for heading in headings:
         text = _text(heading, 300)
-        if text and len(text) > 3 and text.lower() in title:
+        if text and len(text) >= 3 and text.lower() in title:
             return heading
     return headings[0]
 
 
 def _elements(labelled: list, label: re.Pattern) -> list[etree._Element]:
-    """Elements (document order, once each) with an attribute that ``label`` matches."""
-    found: list[etree._Element] = []
-    for node in labelled:
-        if isinstance(node, str) and label.search(node):
-            element = node.getparent()
-            if not found or found[-1] is not element:
-                found.append(element)
-    return found
+    """The elements (document order) whose class or id ``label`` matches."""
+    return [element for element in labelled if label.search(_label(element))]
 
 
 def _label(element: etree._Element) -> str:
@@ -223,33 +241,29 @@ def _availability(labelled: list) -> str | None:
     return None
 
 
-def _sku(page: Page, labelled: list) -> str | None:
-    found: list[str | None] = [None] * len(_CODE_LABELS)
-    for node in _LABEL_TEXTS(page.root):
-        text = " ".join(str(node).split())
-        for rank, label in enumerate(_CODE_LABELS):
-            match = label.match(text)
-            if not match or found[rank] is not None:
-                continue
-            value = match.group("code").strip() or _next_text(node)
-            if _CODE.match(value):
-                found[rank] = value
-            break
-        if found[0] is not None:
-            return found[0]
-    for element in _elements(labelled, _CODE_LABEL_ATTRIBUTE):
-        text = _text(element)
-        if text and _CODE.match(text):
-            return text
-    return found[-1]
+def _sku(source: bytes, *, named: bool = True) -> str | None:
+    """The product code the page prints after a label, or in an element named for it.
 
-
-def _next_text(node: etree._ElementUnicodeResult) -> str:
-    """The first non-blank text after the text ``node`` (a label's value in the next cell)."""
-    parent = node.getparent()
-    if parent is None:
-        return ""
-    following = _NEXT_TEXTS(parent)
-    if node.is_tail and following:
-        following = following[1:]
-    return " ".join(str(following[0]).split()) if following else ""
+    Searched in the markup itself with two regexes that start on a literal, a fraction
+    of the cost of walking the tree in Python: the first strong label ("SKU", "Art.-Nr."),
+    else the first element named a product code or reference, else the first weak label.
+    """
+    if not source:
+        return None
+    # Product codes are printed with the product, after its heading: start there, and
+    # stop before the footers of the biggest pages.
+    start = max(source.find(b"<h1"), 0)
+    end = start + _CODE_SPAN
+    weak = None
+    for match in _LABELLED_CODE.finditer(source, start, end):
+        code = match.group("code").decode("ascii")
+        if not _CODE.match(code):
+            continue
+        if _STRONG.match(match.group("label")):
+            return code
+        weak = weak or code
+    for match in _NAMED_CODE.finditer(source, start, end) if named else ():
+        code = match.group("code").decode("utf-8", "replace")
+        if _CODE.match(code):
+            return code
+    return weak

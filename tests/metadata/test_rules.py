@@ -1,0 +1,280 @@
+"""The rules for pages that say little in tags: what they show, product codes, variants,
+and the normalisation rules behind them, each on a small page written for the test."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from plugin.metadata import MetadataError, extract, normalize
+from plugin.metadata.syntaxes.schemaorg import code_in_url
+
+URL = "https://shop.example/p/mug"
+
+
+def page(body="", head="<title>Mug | Shop</title>"):
+    return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>"
+
+
+def ld(data):
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+BUY = '<button id="add-to-cart-button">Add to cart</button>'
+
+
+# --- what the page shows: price ------------------------------------------------------
+
+
+def test_visible_price_after_the_heading_with_a_buy_button():
+    html = page(
+        '<div class="mini-cart-price">€ 0,00</div><h1>Mug</h1>'
+        '<span class="price">19,90 €</span>' + BUY
+    )
+    product = extract(html, URL)
+    assert product.price == Decimal("19.90") and product.currency == "EUR"
+    assert product.sources["price"] == "visible"
+    assert product.offers[0].price == Decimal("19.90")
+
+
+def test_visible_price_skips_old_crossed_out_and_other_products_prices():
+    html = page(
+        "<h1>Mug</h1>"
+        '<span class="price price--old">€ 30</span>'
+        '<del><span class="price">€ 28</span></del>'
+        '<div class="price-box">€ 30 € 24</div>'
+        '<span class="price price-current">€ 24</span>'
+        '<div class="carousel"><span class="price">€ 2</span></div>' + BUY
+    )
+    assert extract(html, URL).price == Decimal(24)
+
+
+def test_visible_price_in_carousel_is_not_the_product_price():
+    html = page('<h1>Mug</h1><div class="related-products"><span class="price">$5</span></div>')
+    with pytest.raises(MetadataError):
+        extract(html + BUY, URL)
+
+
+@pytest.mark.parametrize(
+    ("shown", "amount"),
+    [("$87.11", "87.11"), ("44 890 тг.", "44890"), ("270,00 Kn", "270.00"), ("£1,299", "1299")],
+)
+def test_visible_price_needs_a_currency_sign_or_word(shown, amount):
+    html = page(f'<h1>Mug</h1><span id="priceblock">{shown}</span>' + BUY)
+    assert extract(html, URL).price == Decimal(amount)
+
+
+def test_a_bare_number_labelled_price_is_not_a_price():
+    html = page('<h1>Mug</h1><span class="price">12</span>' + BUY)
+    with pytest.raises(MetadataError):
+        extract(html, URL)
+
+
+def test_a_price_without_a_buy_button_or_stock_is_not_a_product():
+    with pytest.raises(MetadataError):
+        extract(page('<h1>Blog post</h1><span class="price">€ 5</span>'), URL)
+
+
+def test_the_product_heading_is_the_one_the_title_repeats():
+    html = page(
+        '<h1>Adding to cart…</h1><span class="price">€ 1</span>'
+        '<h1>Mug</h1><span class="price">€ 9</span>' + BUY
+    )
+    assert extract(html, URL).price == Decimal(9)
+
+
+def test_tagged_price_wins_over_the_visible_one():
+    html = page(
+        ld({"@type": "Product", "name": "Mug", "offers": {"price": "7", "priceCurrency": "EUR"}})
+        + '<h1>Mug</h1><span class="price">€ 9</span>'
+        + BUY
+    )
+    product = extract(html, URL)
+    assert product.price == Decimal(7) and product.sources["price"] == "json-ld"
+
+
+# --- what the page shows: stock ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Currently unavailable.", "OutOfStock"),
+        ("Derzeit nicht verfügbar.", "OutOfStock"),
+        ("Actuellement indisponible.", "OutOfStock"),
+        ("Non disponibile.", "OutOfStock"),
+        ("Sold out", "OutOfStock"),
+        ("Нет в наличии", "OutOfStock"),
+        ("In Stock.", "InStock"),
+        ("Auf Lager", "InStock"),
+        ("Disponible", "InStock"),
+        ("Call us", None),
+    ],
+)
+def test_visible_stock_phrases(text, expected):
+    html = page(f'<h1>Mug</h1><div id="availability">{text}</div><span class="price">$5</span>')
+    if expected is None:
+        with pytest.raises(MetadataError):
+            extract(html, URL)
+    else:
+        assert extract(html, URL).availability == expected
+
+
+def test_stock_templates_named_for_one_state_are_ignored():
+    html = page(
+        '<h1>Mug</h1><span class="unavailable-label">Product unavailable</span>'
+        '<div class="outOfStock">Out of stock</div>'
+        '<div class="availability">In stock</div><span class="price">$5</span>'
+    )
+    assert extract(html, URL).availability == "InStock"
+
+
+def test_out_of_stock_page_without_price_is_still_a_product():
+    html = page('<h1>Mug</h1><div id="availability">Currently unavailable.</div>')
+    product = extract(html, URL)
+    assert product.availability == "OutOfStock" and product.price is None
+    assert product.offers == []
+
+
+# --- product codes -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("markup", "code"),
+    [
+        ("<p>SKU: MUG-1</p>", "MUG-1"),
+        ("<table><tr><th>ASIN</th><td>B01GOH7PKA</td></tr></table>", "B01GOH7PKA"),
+        ("<li><strong>Product Code - </strong>39139301</li>", "39139301"),
+        ("<p class='postinginfo'>post id: 7235216655</p>", "7235216655"),
+        ('<span class="element-article">Код: 01245</span>', "01245"),
+        ("<li><strong>Šifra:</strong> 0638</li>", "0638"),
+        ("<div>Bestellnummer</div>\n<div>106606</div>", "106606"),
+        ("<span>Art.-Nr.: 12-345</span>", "12-345"),
+        ("<span>ASIN &rlm; : &lrm; </span><span>B07FW264WL</span>", "B07FW264WL"),
+    ],
+)
+def test_labelled_product_codes(markup, code):
+    html = page(f'<h1>Mug</h1><span class="price">€ 5</span>{BUY}{markup}')
+    product = extract(html, URL)
+    assert product.sku == code and product.sources["sku"] == "visible"
+
+
+def test_strong_label_beats_a_generic_reference_before_it():
+    html = page(f"<h1>Mug</h1><span class='price'>€ 5</span>{BUY}<p>Référence QB737</p>"
+                "<p>SKU: MUG-1</p>")  # fmt: skip
+    assert extract(html, URL).sku == "MUG-1"
+
+
+def test_generic_reference_when_nothing_stronger():
+    html = page(f"<h1>Mug</h1><span class='price'>€ 5</span>{BUY}<p>Ref. AB-123</p>")
+    assert extract(html, URL).sku == "AB-123"
+
+
+def test_codes_need_a_digit_and_a_label_word_not_part_of_another():
+    html = page(
+        f"<h1>Mug</h1><span class='price'>€ 5</span>{BUY}<p>SKU: none</p>"
+        "<div class='lasku_2'>LASKU2</div><p>Skus are listed below</p>"
+    )
+    assert extract(html, URL).sku is None
+
+
+def test_printed_code_beats_variant_skus_of_structured_data():
+    offers = [
+        {"@type": "Offer", "sku": f"84518927-040-{size}", "price": "69.95", "priceCurrency": "EUR"}
+        for size in (35, 36)
+    ]
+    html = page(
+        ld({"@type": "Product", "name": "Boots", "offers": offers})
+        + '<h1>Boots</h1><span data-qa-qualifier="product-reference">1002/710</span>'
+    )
+    assert extract(html, URL).sku == "1002/710"
+
+
+# --- structured data: which sku is the product's -------------------------------------
+
+
+def test_product_sku_then_product_id_then_code_in_url_then_offer_sku():
+    offer = {"@type": "Offer", "sku": "V-1", "price": "5", "priceCurrency": "EUR"}
+    assert extract(page(ld({"@type": "Product", "sku": "P", "offers": offer})), URL).sku == "P"
+    assert (
+        extract(page(ld({"@type": "Product", "productID": "4781720", "offers": offer})), URL).sku
+        == "4781720"
+    )
+    assert extract(page(ld({"@type": "Product", "offers": offer})), URL).sku == "V-1"
+    url = "https://shop.example/superdry-puffer-su221u09p-e11.html"
+    variant = {**offer, "sku": "SU221U09P-E110XXS000"}
+    product = extract(page(ld({"@type": "Product", "offers": variant})), url)
+    assert product.sku == "SU221U09P-E11"
+    assert product.offers[0].sku == "SU221U09P-E110XXS000"
+
+
+@pytest.mark.parametrize(
+    ("sku", "url", "expected"),
+    [
+        ("SU221U09P-E110XXS000", "https://s.example/x-su221u09p-e11.html", "SU221U09P-E11"),
+        ("ABC12-RED-M", "https://s.example/p/abc12", "ABC12"),
+        ("ABC12-RED-M", "https://s.example/p/abc123", None),
+        ("ABC12-RED-M", "https://s.example/p?id=abc12", None),
+        ("AB-1", "https://s.example/p/ab", None),
+        ("84518927-040-35", "https://s.example/p11002710.html?v1=84518927", None),
+    ],
+)
+def test_code_in_url(sku, url, expected):
+    assert code_in_url(sku, url) == expected
+
+
+def test_sizes_listed_as_separate_products_are_variants_of_one():
+    def size(number, availability):
+        return {
+            "@type": "Product",
+            "name": "Boots",
+            "sku": f"B-{number}",
+            "offers": {
+                "@type": "Offer",
+                "price": "69.95",
+                "priceCurrency": "EUR",
+                "availability": f"https://schema.org/{availability}",
+            },
+        }
+
+    html = page(ld(size(35, "OutOfStock")) + ld(size(36, "InStock")) + ld(size(37, "OutOfStock")))
+    product = extract(html, URL)
+    assert [offer.sku for offer in product.offers] == ["B-35", "B-36", "B-37"]
+    assert product.availability == "InStock" and product.offers[1].availability == "InStock"
+
+
+# --- normalisation rules -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "hint", "amount"),
+    [
+        ("3.350", None, "3.350"),  # a plain number: schema.org's decimal point
+        ("140.000", "CLP", "140000"),  # no decimals in pesos: a thousands separator
+        ("140.000", "EUR", "140.000"),
+        ("BD 3.350", "BHD", "3.350"),  # three decimals in dinars
+        ("3.350 Kč", None, "3350"),
+        ("1,500", "KWD", "1.500"),
+        ("1,500", "USD", "1500"),
+        ("1.234,56 €", None, "1234.56"),
+        ("$1,299.00", None, "1299.00"),
+    ],
+)
+def test_ambiguous_separators_are_decided_by_the_currency(value, hint, amount):
+    assert normalize.price(value, hint)[0] == Decimal(amount)
+
+
+def test_og_price_uses_its_currency_to_read_the_amount():
+    head = """<meta property="og:type" content="product">
+      <meta property="product:price:amount" content="140.000">
+      <meta property="product:price:currency" content="CLP">"""
+    product = extract(page(head=head), URL)
+    assert product.price == Decimal(140000) and product.to_dict()["price"] == "140000"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("$5", True), ("5 kr", True), ("EUR 5", True), ("44 890 тг.", True), ("5", False)],
+)
+def test_has_currency_sign(text, expected):
+    assert normalize.has_currency_sign(text) is expected
