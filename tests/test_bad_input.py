@@ -214,3 +214,14 @@ def test_validate_bad_input(client):
 def test_unknown_api_routes_answer_json(client):
     assert_error(client.get("/api/v1/nothing-here"), 404, "not_found")
     assert_error(client.delete("/api/v1/sharers"), 405, "method_not_allowed")
+
+
+def test_a_product_with_variants_needs_one_chosen(client, demo, app):
+    before = row_counts(app)
+    response = client.post("/api/v1/checkout", json={"card": "merino-crew-sweater-lena"})
+    assert_error(response, 422, "variant_required")
+    assert row_counts(app) == before
+    chosen = client.post(
+        "/api/v1/checkout", json={"card": "merino-crew-sweater-lena", "variant": "FW-CREW-OAT-XL"}
+    )
+    assert chosen.status_code == 201 and chosen.get_json()["total"] == "130.00"

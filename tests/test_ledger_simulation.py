@@ -63,11 +63,16 @@ def test_the_ledger_matches_reference_arithmetic(app, demo):
         ]
         db.session.add_all(cards)
         db.session.commit()
-        buyable = [
-            c
-            for c in cards
-            if checkout.catalog.is_buyable(checkout.catalog.get_snapshot(c.product_id))
-        ]
+        buyable = []  # (card, the variant a buyer picks, if the product has variants)
+        for card in cards:
+            snapshot = checkout.catalog.get_snapshot(card.product_id)
+            if checkout.catalog.is_buyable(snapshot):
+                in_stock = [
+                    offer["sku"]
+                    for offer in snapshot.data["offers"]
+                    if offer.get("attributes") and offer.get("availability") == "InStock"
+                ]
+                buyable.append((card, in_stock[0] if in_stock else None))
         pending: list[Order] = []
         payout_total = 0
 
@@ -80,7 +85,8 @@ def test_the_ledger_matches_reference_arithmetic(app, demo):
                     card, user_agent=agent, method="GET", referrer=None, ip="203.0.113.9"
                 )
             elif roll < 0.45:
-                order = checkout.start_checkout(rng.choice(buyable).code, rng.randint(1, 3))
+                card, variant = rng.choice(buyable)
+                order = checkout.start_checkout(card.code, rng.randint(1, 3), variant)
                 pending.append(order)
             elif roll < 0.6 and pending:
                 order = pending.pop(rng.randrange(len(pending)))

@@ -129,6 +129,11 @@ def platform_fee(total_minor: int, commission_bps: int) -> int:
 def _priced_item(snapshot, variant: object) -> tuple[str | None, int, str, str | None]:
     """(sku, unit price in minor units, currency, availability) of what is bought."""
     if variant is None:
+        if any(
+            offer.get("sku") and offer.get("attributes")
+            for offer in snapshot.data.get("offers", [])
+        ):
+            raise ApiError("variant_required", "Choose an option (size, colour…) first.", 422)
         sku, availability = snapshot.data.get("sku"), snapshot.availability
         price, currency = snapshot.price_minor, snapshot.currency
     else:
