@@ -32,6 +32,8 @@ _CURRENCY_SYMBOLS = {
     "₽": "RUB",
     "руб": "RUB",
     "₩": "KRW",
+    "원": "KRW",
+    "円": "JPY",
     "₺": "TRY",
     "₴": "UAH",
     "₪": "ILS",

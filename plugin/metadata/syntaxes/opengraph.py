@@ -2,7 +2,9 @@
 
 Pages put these tags in ``<head>`` or ``<body>``, with ``property`` or (wrongly)
 ``name``; all are accepted. Where a tag repeats, the first wins, except
-``og:image`` which lists every picture.
+``og:image`` which lists every picture. A bare ``og:price``/``product:price`` (an
+old spelling shops still write, often a human string such as "2,900원~") is read
+when ``…:price:amount`` is absent.
 """
 
 from plugin.metadata import normalize
@@ -23,7 +25,7 @@ def read(page: Page) -> Reading | None:
         return next((tags[key][0] for key in keys if key in tags), None)
 
     amount, symbol = normalize.price(
-        first("product:price:amount", "og:price:amount"),
+        first("product:price:amount", "og:price:amount", "product:price", "og:price"),
         first("product:price:currency", "og:price:currency"),
     )
     og_type = (first("og:type") or "").lower()

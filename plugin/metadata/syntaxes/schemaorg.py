@@ -30,6 +30,10 @@ _VARIANT_KEYS = ("color", "size", "material", "pattern")
 # priceSpecification entries that describe a crossed-out price, not the price to pay.
 _NOT_THE_PRICE = frozenset({"listprice", "strikethroughprice", "msrp", "srp", "invoiceprice"})
 _MAX_DEPTH = 32
+# Where a price written as an object (a template that serialised its price model, e.g.
+# ``{"sales": {"value": 3499, "formatted": "$3.499"}, "list": null}``) keeps the amount:
+# the sale price before anything else, then the usual names for a plain amount.
+_AMOUNT_KEYS = ("sales", "sale", "value", "@value", "amount", "decimalprice", "price")
 _MIN_CODE = 5
 
 
@@ -174,7 +178,7 @@ def _aggregate_price(product: dict) -> tuple:
     for node in normalize.as_list(product.get("offers")):
         if isinstance(node, dict) and "aggregateoffer" in types(node):
             amount, symbol = normalize.price(
-                node.get("lowprice") or node.get("price"), node.get("pricecurrency")
+                _amount(node.get("lowprice") or node.get("price")), node.get("pricecurrency")
             )
             if amount is not None:
                 return amount, normalize.currency(node.get("pricecurrency")) or symbol
@@ -246,13 +250,24 @@ def _offer_price(node: dict) -> tuple:
     ]
     for candidate in candidates:
         amount, symbol = normalize.price(
-            candidate.get("price") or candidate.get("lowprice"),
+            _amount(candidate.get("price") or candidate.get("lowprice")),
             candidate.get("pricecurrency") or node.get("pricecurrency"),
         )
         if amount is not None:
             code = normalize.currency(candidate.get("pricecurrency")) or symbol
             return amount, code or normalize.currency(node.get("pricecurrency"))
     return None, normalize.currency(node.get("pricecurrency"))
+
+
+def _amount(value: object, depth: int = 0) -> object:
+    """A price as written, or the amount inside a price written as an object."""
+    if not isinstance(value, dict) or depth > 3:
+        return value
+    for key in _AMOUNT_KEYS:
+        found = value.get(key)
+        if found is not None and found != "":
+            return _amount(found, depth + 1)
+    return None
 
 
 def _attributes(node: dict, varies_by: list[str]) -> dict[str, str]:
