@@ -209,8 +209,14 @@ class Activity:
         headers = {"User-Agent": agent}
         how = self.random.random()
         if how < 0.2:  # the widget on a blog: the card's JSON counts an embed visit
-            response = self.http.get(f"{self.base}/api/v1/cards/{code}", headers=headers)
-            click = response.json().get("click")
+            card = self.http.get(f"{self.base}/api/v1/cards/{code}", headers=headers).json()
+            click = card.get("click")
+            variants = [
+                offer["sku"]
+                for offer in card["product"]["offers"]
+                if offer.get("attributes") and offer.get("availability") == "InStock"
+            ]
+            variant = variants[0] if variants else None
         else:
             query = "?src=qr" if how < 0.35 else ""
             referrer = self.random.choice(REFERRERS)
@@ -219,13 +225,20 @@ class Activity:
             page = self.http.get(f"{self.base}/c/{code}{query}", headers=headers).text
             found = re.search(r'name="click" value="(\d+)"', page)
             click = int(found.group(1)) if found else None
+            option = re.search(r'<option value="([^"]+)">', page)  # a variant one can buy
+            variant = option.group(1) if option else None
         if self.random.random() < 0.1:  # the same visitor again within the hour: not unique
             self.http.get(f"{self.base}/c/{code}", headers={"User-Agent": agent})
         if self.random.random() >= APPETITE[handle]:
             return
         started = self.http.post(
             f"{self.base}/api/v1/checkout",
-            json={"card": code, "quantity": self.random.choice([1, 1, 1, 2]), "click": click},
+            json={
+                "card": code,
+                "quantity": self.random.choice([1, 1, 1, 2]),
+                "click": click,
+                "variant": variant,
+            },
             headers={"User-Agent": agent},
         )
         if started.status_code != 201:

@@ -24,8 +24,10 @@ def _buy(client, code="trail-lena", quantity=1, pay=True) -> str:
     """Visit the card as a browser, start a checkout, pay it on the demo page; the order id."""
     page = client.get(f"/c/{code}", headers={"User-Agent": BROWSER}).get_data(as_text=True)
     click = int(re.search(r'name="click" value="(\d+)"', page).group(1))
+    option = re.search(r'<option value="([^"]+)">', page)  # the first variant one can buy
+    body = {"card": code, "quantity": quantity, "click": click}
     started = client.post(
-        "/api/v1/checkout", json={"card": code, "quantity": quantity, "click": click}
+        "/api/v1/checkout", json=body | ({"variant": option.group(1)} if option else {})
     ).get_json()
     if pay:
         assert client.post(_path(started["checkout_url"]) + "/pay").status_code == 303

@@ -4,10 +4,12 @@ A link carries the moment it was issued; logging in records the moment, and any
 link issued before the last login no longer works. No table of used tokens.
 """
 
+import hmac
+import secrets
 import time
 from datetime import UTC, datetime
 
-from flask import current_app, url_for
+from flask import current_app, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from plugin.catalog import services as catalog
@@ -70,4 +72,34 @@ def mail_sharer_link(email: object) -> None:
         "Your ogstore login link",
         f"Hello @{sharer.handle},\n\nOpen this link to see your dashboard "
         f"(it works once, for a week):\n\n{link}\n\nIf you did not ask for it, ignore this mail.",
+    )
+
+
+def signed_in_sharer():
+    """The sharer this browser session logged in as, or None."""
+    sharer_id = session.get("sharer_id")
+    return sharing.get_sharer(sharer_id) if isinstance(sharer_id, int) else None
+
+
+def signed_in_merchant():
+    """The merchant this browser session logged in as, or None."""
+    merchant_id = session.get("merchant_id")
+    return catalog.get_merchant(merchant_id) if isinstance(merchant_id, int) else None
+
+
+def csrf_token() -> str:
+    """The session's token for forms that change things (the cookie is SameSite=Lax too)."""
+    token = session.get("csrf_token")
+    if not isinstance(token, str) or not token:
+        token = session["csrf_token"] = secrets.token_urlsafe(32)
+    return token
+
+
+def csrf_ok(sent: object) -> bool:
+    expected = session.get("csrf_token")
+    return (
+        isinstance(expected, str)
+        and bool(expected)
+        and isinstance(sent, str)
+        and hmac.compare_digest(sent, expected)
     )

@@ -189,7 +189,14 @@ def record_payment_event(provider: str, event: PaymentEvent) -> str:
         db.session.rollback()
         return "duplicate"
     handler = _HANDLERS.get(event.type)
-    outcome = handler(event.object) if handler else "ignored"
+    order = _order_of(event.object) if handler else None
+    if handler is None:
+        outcome = "ignored"
+    elif order is None:
+        log.warning("payment event %s names no order of ours", event.id)
+        outcome = "unknown_order"
+    else:
+        outcome = handler(order, event.object)
     try:
         db.session.commit()
     except IntegrityError:  # another event booked the same order's commission just now
@@ -212,10 +219,7 @@ def _order_of(obj: dict) -> Order | None:
     return order
 
 
-def _session_paid(session: dict) -> str:
-    order = _order_of(session)
-    if order is None:
-        return "unknown_order"
+def _session_paid(order: Order, session: dict) -> str:
     if session.get("payment_status") == "unpaid":  # an asynchronous method: wait for its event
         return "awaiting_payment"
     if order.paid_at is not None:
@@ -233,28 +237,19 @@ def _session_paid(session: dict) -> str:
     return "paid"
 
 
-def _session_failed(session: dict) -> str:
-    order = _order_of(session)
-    if order is None:
-        return "unknown_order"
+def _session_failed(order: Order, session: dict) -> str:
     if order.paid_at is None:
         order.status = "failed"
     return order.status
 
 
-def _session_expired(session: dict) -> str:
-    order = _order_of(session)
-    if order is None:
-        return "unknown_order"
+def _session_expired(order: Order, session: dict) -> str:
     if order.status == "pending":
         order.status = "expired"
     return order.status
 
 
-def _charge_refunded(charge: dict) -> str:
-    order = _order_of(charge)
-    if order is None:
-        return "unknown_order"
+def _charge_refunded(order: Order, charge: dict) -> str:
     refunded = charge.get("amount_refunded")
     if not isinstance(refunded, int) or refunded < 0:
         return "ignored"
@@ -264,20 +259,14 @@ def _charge_refunded(charge: dict) -> str:
     return "refunded"
 
 
-def _dispute_opened(dispute: dict) -> str:
-    order = _order_of(dispute)
-    if order is None:
-        return "unknown_order"
+def _dispute_opened(order: Order, dispute: dict) -> str:
     if order.dispute_status is None:  # a late "created" never reopens a closed dispute
         order.dispute_status = "open"
     _settle_commission(order)
     return "disputed"
 
 
-def _dispute_closed(dispute: dict) -> str:
-    order = _order_of(dispute)
-    if order is None:
-        return "unknown_order"
+def _dispute_closed(order: Order, dispute: dict) -> str:
     order.dispute_status = "won" if dispute.get("status") == "won" else "lost"
     _settle_commission(order)
     return "dispute_" + order.dispute_status

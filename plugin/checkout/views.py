@@ -7,11 +7,11 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 
 from plugin import money
+from plugin.accounts import services as accounts
 from plugin.catalog import services as catalog
 from plugin.checkout import services
 from plugin.checkout.providers import get_provider
@@ -104,7 +104,7 @@ def demo_pay(session_id: str):
 @bp.post("/dashboard/merchant/stripe/connect")
 def connect_stripe():
     """Send the logged-in merchant to Stripe's onboarding for its connected account."""
-    merchant = catalog.get_merchant(session.get("merchant_id", 0))
+    merchant = accounts.signed_in_merchant()
     if merchant is None:
         abort(401)
     return _connect(merchant, catalog.set_stripe_account, "dashboards.merchant_dashboard")
@@ -113,7 +113,7 @@ def connect_stripe():
 @bp.post("/dashboard/stripe/connect")
 def connect_sharer_stripe():
     """Send the logged-in sharer to Stripe's onboarding, so payouts arrive by transfer."""
-    sharer = sharing.get_sharer(session.get("sharer_id", 0))
+    sharer = accounts.signed_in_sharer()
     if sharer is None:
         abort(401)
     return _connect(sharer, sharing.set_stripe_account, "dashboards.sharer_dashboard")

@@ -15,13 +15,12 @@ from flask import (
     Response,
     render_template,
     request,
-    session,
     stream_with_context,
     url_for,
 )
 
 from plugin import money
-from plugin.catalog import services as catalog
+from plugin.accounts import services as accounts
 from plugin.checkout import services as checkout
 from plugin.dashboards import services
 from plugin.sharing import services as sharing
@@ -39,7 +38,7 @@ def my_stats():
 
 @bp.get("/dashboard")
 def sharer_dashboard():
-    sharer = sharing.get_sharer(session.get("sharer_id", 0))
+    sharer = accounts.signed_in_sharer()
     if sharer is None:
         return render_template("dashboards/login_needed.html"), 401
     locale = visitor_locale()
@@ -55,18 +54,13 @@ def sharer_dashboard():
     )
 
 
-def _merchant():
-    merchant_id = session.get("merchant_id")
-    return catalog.get_merchant(merchant_id) if merchant_id else None
-
-
 def _money(locale: str):
     return lambda minor, currency: money.format_money(minor, currency, locale)
 
 
 @bp.get("/dashboard/merchant")
 def merchant_dashboard():
-    merchant = _merchant()
+    merchant = accounts.signed_in_merchant()
     if merchant is None:
         return render_template("dashboards/login_needed.html"), 401
     locale = visitor_locale()
@@ -125,7 +119,7 @@ def _when(moment) -> str:
 @bp.get("/dashboard/merchant/orders.csv")
 def merchant_orders_csv():
     """Every order of the logged-in merchant, with its sharer and commission."""
-    merchant = _merchant()
+    merchant = accounts.signed_in_merchant()
     if merchant is None:
         return render_template("dashboards/login_needed.html"), 401
     rows = checkout.merchant_orders_export(merchant.id)
@@ -186,7 +180,7 @@ def merchant_orders_csv():
 @bp.get("/dashboard/merchant/payouts.csv")
 def merchant_payouts_csv():
     """Unpaid commission on the logged-in merchant's orders, per sharer and currency."""
-    merchant = _merchant()
+    merchant = accounts.signed_in_merchant()
     if merchant is None:
         return render_template("dashboards/login_needed.html"), 401
     due = checkout.merchant_payouts_due(merchant.id)

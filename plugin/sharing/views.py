@@ -4,7 +4,6 @@ Page, embed (wp-embed protocol), share image, QR, oEmbed (JSON and XML), printab
 sheet, live stream overlay, and the sharer's own share page (``/share``).
 """
 
-import hmac
 import secrets
 from dataclasses import replace
 from urllib.parse import urlsplit
@@ -16,13 +15,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 
 from plugin import money
+from plugin.accounts import services as accounts
 from plugin.catalog import services as catalog
 from plugin.errors import ApiError
 from plugin.extensions import cache
@@ -323,23 +322,6 @@ def _card_code(url: str) -> str | None:
 # --- the sharer's share page ---------------------------------------------------------
 
 
-def _csrf_token() -> str:
-    """The session's token for the share page's forms (the session cookie is SameSite=Lax)."""
-    token = session.get("csrf_token")
-    if not isinstance(token, str) or not token:
-        token = session["csrf_token"] = secrets.token_urlsafe(32)
-    return token
-
-
-def _csrf_ok() -> bool:
-    expected, sent = session.get("csrf_token"), request.form.get("csrf_token", "")
-    return isinstance(expected, str) and bool(expected) and hmac.compare_digest(sent, expected)
-
-
-def _signed_in_sharer():
-    return services.get_sharer(session.get("sharer_id", 0))
-
-
 def _share_page(sharer, *, error: str | None = None, status: int = 200, **context):
     locale = visitor_locale()
     cards = [card_view(card, locale) for card in services.cards_of(sharer)] if sharer else []
@@ -348,7 +330,7 @@ def _share_page(sharer, *, error: str | None = None, status: int = 200, **contex
         sharer=sharer,
         cards=cards,
         error=error,
-        csrf_token=_csrf_token(),
+        csrf_token=accounts.csrf_token(),
         note_max=services.NOTE_MAX,
         **context,
     ), status
@@ -357,13 +339,13 @@ def _share_page(sharer, *, error: str | None = None, status: int = 200, **contex
 @bp.route("/share", methods=["GET", "POST"])
 def share():
     """Paste a product URL, add a note, get a card; then share it from ``/share/<code>``."""
-    sharer = _signed_in_sharer()
+    sharer = accounts.signed_in_sharer()
     if sharer is None:
         return _share_page(None, status=401)
     if request.method == "GET":
         return _share_page(sharer)
     form = {"url": request.form.get("url", ""), "note": request.form.get("note", "")}
-    if not _csrf_ok():
+    if not accounts.csrf_ok(request.form.get("csrf_token")):
         return _share_page(
             sharer, error="The form expired: please send it again.", status=400, form=form
         )
@@ -377,13 +359,13 @@ def share():
 @bp.route("/share/<code>", methods=["GET", "POST"])
 def share_card(code: str):
     """One card as feeds show it, its note, and everything to copy or post."""
-    sharer = _signed_in_sharer()
+    sharer = accounts.signed_in_sharer()
     if sharer is None:
         return _share_page(None, status=401)
     card = services.sharer_card(sharer, code)
     error, status = None, 200
     if request.method == "POST":
-        if not _csrf_ok():
+        if not accounts.csrf_ok(request.form.get("csrf_token")):
             error, status = "The form expired: please send it again.", 400
         else:
             try:
@@ -399,7 +381,7 @@ def share_card(code: str):
         sharer=sharer,
         card=view,
         error=error,
-        csrf_token=_csrf_token(),
+        csrf_token=accounts.csrf_token(),
         note_max=services.NOTE_MAX,
         share_text=share_text(view),
         share_links=share_links(view),
