@@ -390,3 +390,92 @@ def test_payouts_are_transferred_to_a_sharers_connected_account(
     assert transfer.params["destination"].startswith("acct_test_")
     with app.app_context():
         assert db.session.get(Payout, payout_id).transfer_id.startswith("tr_test_")
+
+
+def charge_succeeded(order_id: str, *, fingerprint: str, email: str) -> dict:
+    return {
+        "id": f"ch_{order_id}",
+        "object": "charge",
+        "amount": 17800,
+        "billing_details": {"email": email, "name": "A Buyer"},
+        "metadata": {"order_id": order_id},
+        "paid": True,
+        "payment_intent": f"pi_{order_id}",
+        "payment_method_details": {"card": {"brand": "visa", "fingerprint": fingerprint}},
+        "status": "succeeded",
+    }
+
+
+def test_a_sharer_paying_with_their_own_card_under_another_address_earns_nothing(
+    app, client, connected
+):
+    from plugin.sharing.models import Sharer
+
+    with app.app_context():
+        db.session.query(Sharer).filter_by(handle="lena").one().email = "lena@example.com"
+        db.session.commit()
+    # Lena buys through her card with her own address: flagged, and her card is remembered.
+    first, _ = start_order(client, key="first")
+    deliver(
+        client,
+        event(
+            "checkout.session.completed",
+            session_object(first, _session_id(app, first), amount=17800),
+            event_id="evt_first_paid",
+        ),
+    )
+    outcome = deliver(
+        client,
+        event(
+            "charge.succeeded",
+            charge_succeeded(first, fingerprint="fp_lena", email="lena@example.com"),
+            event_id="evt_first_charge",
+        ),
+    ).get_json()["outcome"]
+    assert outcome == "self_referral"
+    assert commission_of(app, first) == ("paid", 0, 0, "reversed")
+
+    # Later, the same card under another address: still her.
+    second, _ = start_order(client, key="second")
+    deliver(
+        client,
+        event(
+            "checkout.session.completed",
+            session_object(second, _session_id(app, second), amount=17800),
+            event_id="evt_second_paid",
+        ),
+    )
+    assert commission_of(app, second) == ("paid", 0, 1780, "pending")  # not known yet...
+    outcome = deliver(
+        client,
+        event(
+            "charge.succeeded",
+            charge_succeeded(second, fingerprint="fp_lena", email="l@other.example"),
+            event_id="evt_second_charge",
+        ),
+    ).get_json()["outcome"]
+    assert outcome == "self_referral"
+    assert commission_of(app, second) == ("paid", 0, 0, "reversed")  # ...reversed when it is
+
+    # A stranger's card is just a sale.
+    third, _ = start_order(client, key="third")
+    deliver(
+        client,
+        event(
+            "checkout.session.completed",
+            session_object(third, _session_id(app, third), amount=17800),
+            event_id="evt_third_paid",
+        ),
+    )
+    outcome = deliver(
+        client,
+        event(
+            "charge.succeeded",
+            charge_succeeded(third, fingerprint="fp_other", email="x@example.com"),
+            event_id="evt_third_charge",
+        ),
+    ).get_json()["outcome"]
+    assert outcome == "charged" and commission_of(app, third) == ("paid", 0, 1780, "pending")
+    with app.app_context():
+        flagged = {o.id for o in db.session.query(Order).filter_by(self_referral=True)}
+    assert flagged == {first, second}

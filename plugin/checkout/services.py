@@ -230,7 +230,9 @@ def _session_paid(order: Order, session: dict) -> str:
         order.status = "amount_mismatch"
         return "amount_mismatch"
     buyer = (session.get("customer_details") or {}).get("email")
-    order.self_referral = sharing.is_sharer_email(order.sharer_id, buyer)
+    order.self_referral = order.self_referral or sharing.is_self_referral(
+        order.sharer_id, email=buyer
+    )
     order.paid_at = utcnow()
     order.status = "paid"
     _settle_commission(order)
@@ -247,6 +249,17 @@ def _session_expired(order: Order, session: dict) -> str:
     if order.status == "pending":
         order.status = "expired"
     return order.status
+
+
+def _charge_succeeded(order: Order, charge: dict) -> str:
+    """The charge tells who paid: the card's fingerprint and the billing address."""
+    card = (charge.get("payment_method_details") or {}).get("card") or {}
+    email = (charge.get("billing_details") or {}).get("email") or charge.get("receipt_email")
+    if sharing.is_self_referral(order.sharer_id, email=email, fingerprint=card.get("fingerprint")):
+        order.self_referral = True
+        _settle_commission(order)
+        return "self_referral"
+    return "charged"
 
 
 def _charge_refunded(order: Order, charge: dict) -> str:
@@ -290,9 +303,9 @@ def _settle_commission(order: Order) -> None:
         order.status = {"open": "disputed", "lost": "dispute_lost"}.get(
             order.dispute_status, "paid"
         )
-    if order.self_referral:  # the sharer bought through their own card: nothing is earned
-        return
     commission = db.session.scalar(select(Commission).filter_by(order_id=order.id))
+    if commission is None and order.self_referral:  # the sharer bought through their own card
+        return
     if commission is None:
         merchant = catalog.get_merchant(order.merchant_id)
         product_url = catalog.get_snapshot(order.product_id).url
@@ -308,7 +321,7 @@ def _settle_commission(order: Order) -> None:
             reshare_bps=merchant.reshare_share_bps,
         )
         db.session.add(commission)
-    if lost or net <= 0:
+    if lost or net <= 0 or order.self_referral:
         due = 0
     elif commission.flat_minor is not None:  # flat per item, reduced pro rata by refunds
         due = min(commission.flat_minor, order.total_minor) * net // order.total_minor
@@ -322,6 +335,8 @@ def _settle_commission(order: Order) -> None:
             continue
         if not booked:
             reason = "sale" if sharer_id == order.sharer_id else "reshare"
+        elif order.self_referral:
+            reason = "self_referral"
         else:
             reason = "dispute_lost" if lost else "refund" if change < 0 else "dispute_won"
         commission.entries.append(
@@ -332,7 +347,7 @@ def _settle_commission(order: Order) -> None:
                 reason=reason,
             )
         )
-    if lost or net <= 0:
+    if lost or net <= 0 or order.self_referral:
         commission.status = "reversed"
     elif order.dispute_status == "open":
         commission.status = "held"
@@ -448,6 +463,7 @@ _HANDLERS = {
     "checkout.session.async_payment_succeeded": _session_paid,
     "checkout.session.async_payment_failed": _session_failed,
     "checkout.session.expired": _session_expired,
+    "charge.succeeded": _charge_succeeded,
     "charge.refunded": _charge_refunded,
     "charge.dispute.created": _dispute_opened,
     "charge.dispute.closed": _dispute_closed,

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, true
+from sqlalchemy import JSON, ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin.extensions import db
@@ -19,6 +19,9 @@ class Sharer(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # For login links, and to recognise a sharer buying through their own card.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    # Card fingerprints the sharer has paid with: buying with one of these through
+    # their own card is a self-referral, whatever e-mail address is given.
+    payment_fingerprints: Mapped[list | None] = mapped_column(JSON)
     # The sharer's Stripe connected account, where payouts are transferred.
     stripe_account_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     # A login link issued before this moment no longer works (links are one-time).

@@ -296,15 +296,22 @@ def get_sharer(sharer_id: int) -> Sharer | None:
     return db.session.get(Sharer, sharer_id)
 
 
-def is_sharer_email(sharer_id: int, email: object) -> bool:
-    """True when ``email`` is the sharer's own address (a self-referral)."""
+def is_self_referral(sharer_id: int, *, email: object = None, fingerprint: object = None) -> bool:
+    """True when the buyer is the sharer: their e-mail address, or a card they paid with.
+
+    A card fingerprint seen with the sharer's own address is remembered, so the
+    same card later counts as theirs under any address.
+    """
     sharer = db.session.get(Sharer, sharer_id)
-    return bool(
-        sharer is not None
-        and sharer.email
-        and isinstance(email, str)
-        and email.strip().lower() == sharer.email
+    if sharer is None:
+        return False
+    known = list(sharer.payment_fingerprints or [])
+    by_email = bool(
+        sharer.email and isinstance(email, str) and email.strip().lower() == sharer.email
     )
+    if by_email and isinstance(fingerprint, str) and fingerprint and fingerprint not in known:
+        sharer.payment_fingerprints = [*known, fingerprint]
+    return by_email or (isinstance(fingerprint, str) and fingerprint in known)
 
 
 def get_click(click_id: object) -> Click | None:
