@@ -45,6 +45,8 @@ def settings_from_env(instance_path: str, environ=os.environ) -> dict:
         or ("stripe" if environ.get("OGSTORE_STRIPE_SECRET_KEY") else "demo"),
         "OGSTORE_STRIPE_SECRET_KEY": environ.get("OGSTORE_STRIPE_SECRET_KEY", ""),
         "OGSTORE_STRIPE_WEBHOOK_SECRET": environ.get("OGSTORE_STRIPE_WEBHOOK_SECRET", ""),
+        # For Embedded Checkout in the widget (merchants opt in); hosted Checkout without it.
+        "OGSTORE_STRIPE_PUBLISHABLE_KEY": environ.get("OGSTORE_STRIPE_PUBLISHABLE_KEY", ""),
         # Only for tests against a local fake of the Stripe API.
         "OGSTORE_STRIPE_API_BASE": environ.get("OGSTORE_STRIPE_API_BASE") or None,
         # ogstore's own fee on each sale, on top of the sharer's commission.

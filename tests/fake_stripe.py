@@ -29,10 +29,13 @@ class FakeStripe:
     def objects(self, path: str, params: dict) -> dict:
         number = next(_ids)
         if path == "/v1/checkout/sessions":
+            embedded = params.get("ui_mode") == "embedded"
             return {
                 "id": f"cs_test_{number}",
                 "object": "checkout.session",
-                "url": f"https://checkout.stripe.test/c/pay/cs_test_{number}",
+                "ui_mode": "embedded" if embedded else "hosted",
+                "url": None if embedded else f"https://checkout.stripe.test/c/pay/cs_test_{number}",
+                "client_secret": f"cs_test_{number}_secret_fake" if embedded else None,
                 "status": "open",
                 "payment_status": "unpaid",
                 "client_reference_id": params.get("client_reference_id"),

@@ -5,6 +5,7 @@ library's own signature verification; they are replayed twice, out of order,
 and forged.
 """
 
+import contextlib
 import json
 import time
 
@@ -479,3 +480,54 @@ def test_a_sharer_paying_with_their_own_card_under_another_address_earns_nothing
     with app.app_context():
         flagged = {o.id for o in db.session.query(Order).filter_by(self_referral=True)}
     assert flagged == {first, second}
+
+
+def test_embedded_checkout_where_the_merchant_allows_it(app_factory, fake_stripe, demo, client):
+    from plugin.catalog.models import Merchant
+
+    with demo_app_settings(
+        app_factory, fake_stripe, publishable_key="pk_test_ogstore"
+    ) as embedded_app:
+        with embedded_app.app_context():
+            merchant = db.session.query(Merchant).one()
+            merchant.stripe_account_id = "acct_shop"
+            db.session.commit()
+        shop = embedded_app.test_client()
+        key = {"Authorization": "Bearer " + demo["merchant API key"]}
+        # Not allowed yet: the widget asks, but gets the hosted page.
+        hosted = shop.post("/api/v1/checkout", json={"card": "trail-lena", "embedded": True})
+        assert "embedded" not in hosted.get_json() and hosted.get_json()["checkout_url"]
+        assert (
+            shop.patch(
+                "/api/v1/merchants/me", json={"embedded_checkout": True}, headers=key
+            ).status_code
+            == 200
+        )
+        # The no-JavaScript card page still goes to the hosted page.
+        shop.post("/c/trail-lena/buy", data={"quantity": "1"})
+        assert "ui_mode" not in fake_stripe.requests[-1].params
+        started = shop.post("/api/v1/checkout", json={"card": "trail-lena", "embedded": True})
+        body = started.get_json()
+        sent = fake_stripe.requests[-1].params
+        assert sent["ui_mode"] == "embedded" and sent["return_url"].endswith(
+            f"?order={body['order_id']}"
+        )
+        assert "success_url" not in sent and "cancel_url" not in sent
+        assert body["checkout_url"] is None
+        assert body["embedded"] == {
+            "client_secret": body["embedded"]["client_secret"],
+            "publishable_key": "pk_test_ogstore",
+            "stripe_account": "acct_shop",
+        }
+        assert body["embedded"]["client_secret"].endswith("_secret_fake")
+
+
+@contextlib.contextmanager
+def demo_app_settings(app_factory, fake_stripe, publishable_key: str):
+    yield app_factory(
+        OGSTORE_PAYMENT_PROVIDER="stripe",
+        OGSTORE_STRIPE_SECRET_KEY="sk_test_ogstore",
+        OGSTORE_STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        OGSTORE_STRIPE_API_BASE=fake_stripe.url,
+        OGSTORE_STRIPE_PUBLISHABLE_KEY=publishable_key,
+    )

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin.extensions import db
@@ -32,6 +32,8 @@ class Merchant(db.Model):
         String(16), default="last_click", server_default="last_click"
     )
     attribution_window_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # Stripe's Embedded Checkout inside the widget (else the hosted page in a new tab).
+    embedded_checkout: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The share of a commission that goes to the sharer whose card was reshared (0 = none).
     reshare_share_bps: Mapped[int] = mapped_column(default=0, server_default="0")
     # Commissions wait this long after a sale (the shop's refund window) before approval.

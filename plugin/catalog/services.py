@@ -384,22 +384,24 @@ def commission_rules(merchant: Merchant) -> dict:
     }
 
 
+def _whole(low: int, high: int):
+    return lambda v: isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
+
+
 _SETTINGS = {
     "attribution": lambda v: v in ("last_click", "first_click"),
-    "attribution_window_days": lambda v: (
-        isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 365
-    ),
-    "refund_window_days": lambda v: (
-        isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 365
-    ),
-    "reshare_share_bps": lambda v: (
-        isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 5000
-    ),
+    "attribution_window_days": _whole(1, 365),
+    "refund_window_days": _whole(0, 365),
+    "reshare_share_bps": _whole(0, 5000),
+    "embedded_checkout": lambda v: isinstance(v, bool),
 }
 
 
 def update_settings(merchant: Merchant, body: dict) -> None:
-    """Change the merchant's attribution, refund window or reshare share; all or nothing."""
+    """Change the merchant's attribution, refund window, reshare share or checkout style.
+
+    All or nothing: one bad value and none is changed.
+    """
     unknown = set(body) - set(_SETTINGS)
     invalid = [
         name for name, value in body.items() if name in _SETTINGS and not _SETTINGS[name](value)

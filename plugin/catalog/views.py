@@ -72,7 +72,7 @@ def my_merchant():
 
 @bp.patch("/api/v1/merchants/me")
 def update_my_merchant():
-    """Attribution (last or first click, window), refund window, reshare share."""
+    """Attribution (last or first click, window), refund window, reshare share, checkout style."""
     merchant = _merchant()
     services.update_settings(merchant, json_body())
     return _settings_json(merchant)
@@ -87,6 +87,7 @@ def _settings_json(merchant) -> dict:
         "attribution": merchant.attribution,
         "attribution_window_days": merchant.attribution_window_days,
         "reshare_share_bps": merchant.reshare_share_bps,
+        "embedded_checkout": merchant.embedded_checkout,
     }
 
 

@@ -37,6 +37,8 @@ class Order(db.Model):
     provider: Mapped[str] = mapped_column(String(16))
     provider_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     checkout_url: Mapped[str | None] = mapped_column(String(2048))
+    # For an embedded checkout: what the buyer's browser needs to show it (no URL then).
+    checkout_client_secret: Mapped[str | None] = mapped_column(String(255))
     # The provider's payment (a Stripe PaymentIntent), for refunds and disputes.
     provider_payment_id: Mapped[str | None] = mapped_column(String(255), index=True)
     dispute_status: Mapped[str | None] = mapped_column(String(16))  # open, won or lost

@@ -45,8 +45,13 @@ def start_checkout(
     variant: object = None,
     click_id: object = None,
     idempotency_key: str | None = None,
+    embedded: bool = False,
 ) -> Order:
-    """A pending order for the card's product and a provider session to pay it."""
+    """A pending order for the card's product and a provider session to pay it.
+
+    ``embedded``: the caller (the widget) can show the provider's form itself; it
+    gets one where the merchant allows it and the provider offers it.
+    """
     idempotency_key = _idempotency_key(idempotency_key)
     if idempotency_key:
         earlier = db.session.scalar(select(Order).filter_by(idempotency_key=idempotency_key))
@@ -93,7 +98,8 @@ def start_checkout(
     )
     merchant = snapshot.merchant
     images = snapshot.data.get("images") or [None]
-    session = get_provider().create_session(
+    provider = get_provider()
+    session = provider.create_session(
         SessionRequest(
             order_id=order.id,
             card_code=card.code,
@@ -108,10 +114,12 @@ def start_checkout(
             application_fee=platform_fee(order.total_minor, merchant.commission_bps),
             success_url=card_url(order, paid=True),
             cancel_url=card_url(order),
+            embedded=embedded and merchant.embedded_checkout and provider.can_embed,
         )
     )
     order.provider_session_id = session.id
     order.checkout_url = session.url
+    order.checkout_client_secret = session.client_secret
     db.session.add(order)
     try:
         db.session.commit()
@@ -855,3 +863,12 @@ def merchant_orders_export(merchant_id: int):
     )
     for order, amount in rows:
         yield order, int(amount)
+
+
+def embedded_checkout(order: Order) -> dict:
+    """What the widget needs to show Stripe's form for ``order`` in its overlay."""
+    return {
+        "client_secret": order.checkout_client_secret,
+        "publishable_key": get_provider(order.provider).publishable_key,
+        "stripe_account": catalog.get_merchant(order.merchant_id).stripe_account_id,
+    }

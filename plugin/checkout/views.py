@@ -31,6 +31,7 @@ def checkout():
         body.get("variant"),
         body.get("click"),
         request.headers.get("Idempotency-Key"),
+        embedded=body.get("embedded") is True,
     )
     return _order_json(order), 201
 
@@ -42,7 +43,7 @@ def order_status(order_id: str):
 
 
 def _order_json(order) -> dict:
-    return {
+    body = {
         "order_id": order.id,
         "checkout_url": order.checkout_url,
         "status": order.status,
@@ -50,6 +51,9 @@ def _order_json(order) -> dict:
         "total": money.major_str(order.total_minor, order.currency),
         "currency": order.currency,
     }
+    if order.checkout_client_secret and order.status == "pending":
+        body["embedded"] = services.embedded_checkout(order)
+    return body
 
 
 @bp.post("/c/<code>/buy")

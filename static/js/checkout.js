@@ -18,7 +18,13 @@
 
   Card.prototype.checkout = async function (button, qty, select) {
     const quantity = (qty.value = Math.min(this._max, Math.max(1, parseInt(qty.value, 10) || 1)));
-    const order = { card: this.code, quantity, variant: select?.value || undefined, click: this._click };
+    const order = {
+      card: this.code,
+      quantity,
+      variant: select?.value || undefined,
+      click: this._click,
+      embedded: true, // the shop may allow the provider's form right here, in the overlay
+    };
     button.disabled = true;
     this._status.textContent = "";
     const res = await fetch(this.origin + "/api/v1/checkout", {
@@ -29,7 +35,7 @@
     }).catch(() => null);
     const body = (await res?.json().catch(() => null)) || {};
     button.disabled = false;
-    if (res?.status === 201 && safeUrl(body.checkout_url)) {
+    if (res?.status === 201 && (safeUrl(body.checkout_url) || body.embedded)) {
       this.emit("checkout", { code: this.code, order_id: body.order_id });
       return openOverlay(this, button, body, select);
     }
@@ -45,6 +51,7 @@
     const total = money(order.total, order.currency);
     const status = h("p", { role: "status" });
     const pay = h("button", { type: "button", part: "buy" }, "Pay " + total);
+    const form = h("div", { part: "payment" }); // the provider's embedded form, if any
     const close = h("button", { type: "button", class: "x" }, "Close");
     const dialog = h(
       "div",
@@ -52,17 +59,20 @@
       h("h2", { id: "ogstore-checkout-title" }, "Checkout"),
       h("p", {}, name + (select ? " \u2014 " + select.selectedOptions[0].textContent : "")),
       h("p", {}, `Quantity ${order.quantity} \u00b7 Total ${total}`),
+      form,
       status,
-      h("div", { class: "row" }, close, pay),
+      h("div", { class: "row" }, close, order.embedded ? "" : pay),
     );
     const style = h("style", {}, CSS);
     style.nonce = card.nonce;
     const overlay = h("div", { class: "o", part: "overlay" }, style, dialog);
     let polls = 0;
     let timer = 0;
+    let embedded = null;
 
     const shut = () => {
       clearTimeout(timer);
+      embedded?.destroy();
       overlay.remove();
       opener.focus(); // focus returns to Buy
     };
@@ -103,6 +113,35 @@
       stops[next].focus();
     });
     card.shadowRoot.append(overlay);
-    pay.focus();
+    if (!order.embedded) return pay.focus();
+    close.focus();
+    status.textContent = "Loading the payment form\u2026";
+    mountStripe(card, form, order.embedded, watch).then(
+      (checkout) => {
+        embedded = checkout;
+        status.textContent = "";
+      },
+      () => (status.textContent = "The payment form could not load."),
+    );
+  }
+
+  // Stripe's Embedded Checkout: Stripe.js loads only now, for shops that chose it.
+  async function mountStripe(card, container, embedded, onComplete) {
+    if (!window.Stripe) {
+      await new Promise((ok, fail) => {
+        const s = h("script", { src: "https://js.stripe.com/v3/" });
+        s.nonce = card.nonce;
+        s.onload = ok;
+        s.onerror = fail;
+        document.head.append(s);
+      });
+    }
+    const stripe = window.Stripe(embedded.publishable_key, { stripeAccount: embedded.stripe_account });
+    const checkout = await stripe.initEmbeddedCheckout({
+      fetchClientSecret: async () => embedded.client_secret,
+      onComplete,
+    });
+    checkout.mount(container);
+    return checkout;
   }
 })();

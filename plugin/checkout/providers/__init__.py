@@ -25,5 +25,6 @@ def get_provider(name: str | None = None) -> PaymentProvider:
             config["OGSTORE_STRIPE_SECRET_KEY"],
             config["OGSTORE_STRIPE_WEBHOOK_SECRET"],
             api_base=config["OGSTORE_STRIPE_API_BASE"],
+            publishable_key=config["OGSTORE_STRIPE_PUBLISHABLE_KEY"],
         )
     raise ApiError("unknown_provider", f"No payment provider called {name!r} is enabled.", 404)

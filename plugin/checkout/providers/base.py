@@ -32,12 +32,16 @@ class SessionRequest:
     application_fee: int
     success_url: str
     cancel_url: str
+    embedded: bool = False  # inside the widget, where the merchant allows it
 
 
 @dataclass(frozen=True)
 class CheckoutSession:
+    """Where the buyer pays: a page (``url``), or an embedded form (``client_secret``)."""
+
     id: str
-    url: str
+    url: str | None
+    client_secret: str | None = None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ SIGNATURE_HEADER = "Stripe-Signature"
 
 class DemoProvider:
     name = "demo"
+    can_embed = False
+    publishable_key = ""
 
     def __init__(self, webhook_secret: str):
         self.webhook_secret = webhook_secret

@@ -21,10 +21,19 @@ SIGNATURE_HEADER = "Stripe-Signature"
 class StripeProvider:
     name = "stripe"
 
-    def __init__(self, secret_key: str, webhook_secret: str, api_base: str | None = None):
+    def __init__(
+        self,
+        secret_key: str,
+        webhook_secret: str,
+        api_base: str | None = None,
+        publishable_key: str = "",
+    ):
         bases = {"api": api_base, "connect": api_base} if api_base else None
         self.client = stripe.StripeClient(secret_key, base_addresses=bases, max_network_retries=2)
         self.webhook_secret = webhook_secret
+        self.publishable_key = publishable_key
+        # Embedded Checkout needs Stripe.js and a publishable key in the buyer's browser.
+        self.can_embed = bool(publishable_key)
 
     def create_session(self, request: SessionRequest) -> CheckoutSession:
         if not request.merchant_account:
@@ -58,9 +67,11 @@ class StripeProvider:
                 "metadata": metadata,
             },
             "metadata": metadata,
-            "success_url": request.success_url,
-            "cancel_url": request.cancel_url,
         }
+        if request.embedded:  # Stripe's form inside the widget; back to the card when done
+            params |= {"ui_mode": "embedded", "return_url": request.success_url}
+        else:
+            params |= {"success_url": request.success_url, "cancel_url": request.cancel_url}
         options = {
             "stripe_account": request.merchant_account,
             "idempotency_key": "ogstore-checkout-" + request.order_id,
@@ -73,7 +84,10 @@ class StripeProvider:
                 f"Stripe could not open the checkout: {error.user_message or 'try again'}.",
                 502,
             ) from None
-        return CheckoutSession(id=session.id, url=session.url)
+        fields = session.to_dict()
+        return CheckoutSession(
+            id=fields["id"], url=fields.get("url"), client_secret=fields.get("client_secret")
+        )
 
     def parse_webhook(self, payload: bytes, headers) -> PaymentEvent:
         return parse_stripe_shaped_event(
