@@ -10,8 +10,14 @@ schema.org data comes first because it is what shops maintain for search
 engines and it ties price, currency and availability to one offer; Open Graph
 often lags behind it (cached share images, prices without currency). ``visible``
 is what the page shows people (``syntaxes/visible.py``): its price and stock are
-read only when no tagged syntax gave a price, and count as a product only next to
-a buy button or a stock statement.
+read only when the tags leave a question the page answers, and count as a product
+only next to a buy button or a stock statement:
+
+* no tagged syntax gives a price: the shown price and stock fill in;
+* tagged syntaxes give different prices (a starting bid in JSON-LD, the current bid
+  in Open Graph): the tagged price the page shows as the product's price wins;
+* the tags say out of stock (often only the first variant's offer, or stale) but
+  the product's own buy button can be pressed: ``InStock``.
 
 Fields with their own rules:
 
@@ -71,6 +77,8 @@ _BOMS = (
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _SNIFF_BYTES = 4096
+# Tagged availabilities a working buy button on the page contradicts.
+_UNAVAILABLE = frozenset({"OutOfStock", "SoldOut"})
 
 
 def extract(html: str | bytes, url: str, *, encoding: str | None = None) -> Product:
@@ -88,12 +96,17 @@ def extract(html: str | bytes, url: str, *, encoding: str | None = None) -> Prod
         raise MetadataError("no_product", "The page could not be read as HTML.") from error
     readings = [reading for read in READERS if (reading := _read(read, page))]
     # What the page shows people: the product code always (it names the product best),
-    # price and stock only when no tagged syntax gave a price (walking the tree costs).
-    offer = not any(reading.price is not None for reading in readings)
+    # price and stock only when the tags leave a question the page answers (walking the
+    # tree costs): no tagged price, tagged prices that disagree, or a tagged "out of
+    # stock" that the page's buy button may contradict.
+    tagged = {reading.price for reading in readings if reading.price is not None}
+    stated = next((reading.availability for reading in readings if reading.availability), None)
+    offer = len(tagged) != 1 or stated in _UNAVAILABLE
     # An element named "product-reference" is looked for only where it can help: the
     # tagged syntaxes list several variants' SKUs and no code for the product itself.
     variants = any(len({offer.sku for offer in reading.offers}) > 1 for reading in readings)
-    shown = _read(lambda page: visible.read(page, offer=offer, named=variants), page)
+    button = stated in _UNAVAILABLE
+    shown = _read(lambda page: visible.read(page, offer=offer, named=variants, button=button), page)
     if shown:
         readings.append(shown)
     # A tagged price makes a product page; a price merely shown needs a buy button or a
@@ -103,7 +116,30 @@ def extract(html: str | bytes, url: str, *, encoding: str | None = None) -> Prod
         for reading in readings
     ):
         raise MetadataError("no_product", "The page does not describe a product for sale.")
-    return merge(readings, url)
+    product = merge(readings, url)
+    if shown and len(tagged) > 1:
+        _shown_price_wins(product, readings, shown)
+    if shown and shown.buy_button and product.availability in _UNAVAILABLE:
+        # A product with a working buy button can be bought, whatever a stale or
+        # first-variant-only tag says.
+        product.availability, product.sources["availability"] = "InStock", "visible"
+    return product
+
+
+def _shown_price_wins(product: Product, readings: list[Reading], shown: Reading) -> None:
+    """Tagged syntaxes that disagree on the price (JSON-LD's starting bid, Open Graph's
+    current one): the one the page shows as the product's price wins."""
+    if shown.price is None or shown.price == product.price:
+        return
+    agreeing = next((r for r in readings if r.syntax != "visible" and r.price == shown.price), None)
+    if agreeing is None:
+        return
+    product.price = agreeing.price
+    product.currency = agreeing.currency or product.currency
+    product.sources["price"] = product.sources["currency"] = agreeing.syntax
+    if len(product.offers) == 1 and product.offers[0].price != agreeing.price:
+        product.offers[0].price = agreeing.price
+        product.offers[0].currency = product.currency
 
 
 def parse(html: str | bytes, encoding: str | None = None) -> etree._Element:

@@ -278,3 +278,109 @@ def test_og_price_uses_its_currency_to_read_the_amount():
 )
 def test_has_currency_sign(text, expected):
     assert normalize.has_currency_sign(text) is expected
+
+
+# --- rules added for pages whose tags leave a question the page answers ---------------
+
+
+def test_bare_og_price_is_read_when_no_amount_tag():
+    html = page(head='<title>Set</title><meta property="og:price" content="2,900원~">')
+    product = extract(html, URL)
+    assert product.price == Decimal(2900) and product.currency == "KRW"
+    assert product.sources["price"] == "opengraph"
+
+
+def test_og_price_amount_beats_bare_og_price():
+    head = (
+        '<meta property="og:price" content="9">'
+        '<meta property="product:price:amount" content="7">'
+        '<meta property="product:price:currency" content="EUR">'
+    )
+    assert extract(page(head=head), URL).price == Decimal(7)
+
+
+@pytest.mark.parametrize(
+    ("symbol", "code"), [("원", "KRW"), ("円", "JPY"), ("₩", "KRW"), ("$", None)]
+)
+def test_currency_words_that_name_one_currency(symbol, code):
+    assert normalize.price(f"1,500{symbol}")[1] == code
+
+
+def test_price_written_as_an_object_is_read_from_its_sale_value():
+    offers = {
+        "@type": "AggregateOffer",
+        "lowPrice": {"sales": {"value": 3499, "formatted": "$3.499"}, "list": None},
+        "highPrice": {"sales": {"value": 4059}, "list": None},
+        "priceCurrency": "ARS",
+    }
+    product = extract(page(ld({"@type": "Product", "name": "Boots", "offers": offers})), URL)
+    assert product.price == Decimal(3499)
+    single = {"@type": "Offer", "price": {"value": "12.50"}, "priceCurrency": "EUR"}
+    assert extract(page(ld({"@type": "Product", "offers": single})), URL).price == Decimal("12.50")
+
+
+def test_stock_statement_text_leaves_out_scripts_inside_it():
+    script = "<script>" + "var x = 1;" * 50 + "</script>"
+    html = page(f'<h1>Mug</h1><div id="availability">{script}Available from these sellers.</div>')
+    assert extract(html, URL).availability == "InStock"
+
+
+@pytest.mark.parametrize("wrapper", ["nav", "aside", 'div role="navigation"'])
+def test_a_heading_in_the_navigation_is_not_the_products(wrapper):
+    closing = wrapper.split()[0]
+    html = page(
+        f"<{wrapper}><h1>Health services</h1></{closing}>"
+        '<span class="price">€ 1</span>'
+        '<h1>Insoles</h1><span class="price">€ 270</span>' + BUY,
+        head="<title>Clinic - health for all</title>",
+    )
+    product = extract(html, URL)
+    assert product.price == Decimal(270)
+
+
+def _auction(shown):
+    return page(
+        '<meta property="product:price:amount" content="200">'
+        '<meta property="product:price:currency" content="USD">'
+        + ld({"@type": "Product", "name": "Bag", "offers": {"price": 150, "priceCurrency": "USD"}})
+        + f'<h1>Bag</h1><span class="price">{shown}</span><span class="bids">2 bids</span>'
+    )
+
+
+def test_when_tagged_prices_disagree_the_shown_one_wins():
+    product = extract(_auction("$200"), URL)
+    assert product.price == Decimal(200) and product.sources["price"] == "opengraph"
+    assert product.offers[0].price == Decimal(200)
+
+
+def test_when_tagged_prices_disagree_and_the_page_shows_neither_precedence_holds():
+    product = extract(_auction("$180"), URL)
+    assert product.price == Decimal(150) and product.sources["price"] == "json-ld"
+
+
+def _out_of_stock_tag(button):
+    offer = {"@type": "Offer", "price": "136", "priceCurrency": "GBP", "availability": "OutOfStock"}
+    product = ld({"@type": "Product", "name": "Boot", "offers": offer})
+    return page(product + "<h1>Boot</h1>" + button)
+
+
+def test_a_working_buy_button_overrides_a_tagged_out_of_stock():
+    product = extract(_out_of_stock_tag('<button id="add-to-basket-button">Add</button>'), URL)
+    assert product.availability == "InStock" and product.sources["availability"] == "visible"
+
+
+@pytest.mark.parametrize(
+    "button",
+    [
+        '<button class="add-to-cart" disabled>Add to cart</button>',
+        '<button class="add-to-cart" aria-disabled="true">Add to cart</button>',
+        '<button class="add-to-cart btn--disabled">Add to cart</button>',
+        '<button class="add-to-cart">Sold out</button>',
+        '<input type="submit" class="add-to-cart" value="Out of stock">',
+        '<div class="related-products"><button class="add-to-cart">Add</button></div>',
+        '<a class="add-to-cart" href="/cart">Add</a>',
+        "",
+    ],
+)
+def test_tagged_out_of_stock_stays_without_a_working_buy_button(button):
+    assert extract(_out_of_stock_tag(button), URL).availability == "OutOfStock"

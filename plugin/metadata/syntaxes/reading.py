@@ -29,3 +29,5 @@ class Reading:
     gtin: str | None = None
     mpn: str | None = None
     offers: list[Offer] = field(default_factory=list)
+    # ``visible`` only: whether the product's buy button can be pressed (None: none seen).
+    buy_button: bool | None = None

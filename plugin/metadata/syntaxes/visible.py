@@ -13,6 +13,12 @@ shops write these things, never about one shop's markup:
   "Bestellnummer", "Код", "ASIN", …), or the short text of an element whose
   ``class``/``id``/``data-*`` names it a product code or reference.
 * **is_product**: a heading plus a price and a buy button, or plus a stock statement.
+* **buy_button** (asked for when the tags say out of stock): whether the product's own
+  buy button, the first ``<button>``/submit named for a cart outside other products'
+  lists, can be pressed: not ``disabled``/``aria-disabled``, not labelled sold out.
+
+The product's heading is the ``<h1>`` the ``<title>`` repeats, else the first outside
+``<nav>``/``<aside>``; text read from elements leaves out their scripts and styles.
 
 Everything is found with a handful of XPath queries run by libxml2, so the reader
 costs little next to parsing.
@@ -43,10 +49,11 @@ _BUY_CONTROL = re.compile(
     r"cart|basket|buy|checkout|warenkorb|panier|carrello|carrito|ko[sš]ar|kosik|korzin",
     re.IGNORECASE,
 )
+# Elements that are a buy button themselves (a link or a form is not pressed the same way).
+_BUTTONS = frozenset({"button", "input"})
+_SUBMIT_TYPES = frozenset({"submit", "button", "image"})
 # Labels that name one state ("unavailable-label", "outOfStock"): templates a script
 # shows or hides, present on in-stock pages too.
-_BUY_PIECES = ("art", "asket", "uy", "heckout", "arenkorb", "anier", "arrel", "arrit", "osar")
-_BUY_PIECES += ("ošar", "osik", "orzin")
 _STATE_LABEL = re.compile(r"unavailab|out-?of-?stock|sold-?out|in-?stock|not-?available", re.I)
 
 _VALUE = (
@@ -124,22 +131,26 @@ _IN_STOCK = re.compile(
 )
 
 
-def read(page: Page, *, offer: bool = True, named: bool = True) -> Reading | None:
+def read(
+    page: Page, *, offer: bool = True, named: bool = True, button: bool = False
+) -> Reading | None:
     """The visible reading. ``offer=False`` skips price and stock (a tagged syntax
     gave the price), ``named=False`` elements named for the product code (labels are
-    still read); each saves a pass over the page."""
+    still read); each saves a pass over the page. ``button`` also tells whether the
+    product's buy button can be pressed (``buy_button``)."""
     sku = _sku(page.source, named=named)
-    amount = currency = availability = heading = None
+    amount = currency = availability = heading = pressable = None
     buy = False
     if offer and (heading := _product_heading(page)) is not None:
-        labelled, buy = _walk_after(heading)
+        labelled, buy, pressable = _walk_after(heading, button)
         amount, currency = _price(labelled)
         availability = _availability(labelled)
-    if amount is None and availability is None and sku is None:
+    if amount is None and availability is None and sku is None and pressable is None:
         return None
     return Reading(
         syntax="visible",
         is_product=(amount is not None and buy) or availability is not None,
+        buy_button=pressable,
         name=_text(heading, 300) if heading is not None else None,
         price=amount,
         currency=currency,
@@ -158,10 +169,13 @@ def _following(heading: etree._Element):
         node = node.getparent()
 
 
-def _walk_after(heading: etree._Element) -> tuple[list, bool]:
-    """Elements from the heading on whose class/id may name a price or a stock, and
-    whether the page has a cart or buy control."""
-    labelled, buy = [], False
+def _walk_after(heading: etree._Element, button: bool = False) -> tuple[list, bool, bool | None]:
+    """Elements from the heading on whose class/id may name a price or a stock, whether
+    the page has a cart or buy control, and (with ``button``) whether the product's own
+    buy button (the first one outside other products' lists) can be pressed: None when
+    there is none."""
+    labelled, buy, pressable = [], False, None
+    looking = button
     for count, element in enumerate(_following(heading)):
         if count > _OFFER_SPAN:
             break
@@ -175,15 +189,59 @@ def _walk_after(heading: etree._Element) -> tuple[list, bool]:
             continue
         if "rice" in label or "tock" in label or "vailab" in label:
             labelled.append(element)
-        if not buy and any(piece in label for piece in _BUY_PIECES):
-            buy = _BUY_CONTROL.search(label) is not None
-    return labelled, buy
+        if (looking or not buy) and _may_name_buy(label) and _BUY_CONTROL.search(label):
+            buy = True
+            if looking and element.tag in _BUTTONS:
+                pressable = _pressable(element)
+                looking = pressable is None
+    return labelled, buy, pressable
+
+
+def _may_name_buy(label: str) -> bool:
+    """A cheap first test for ``_BUY_CONTROL`` (pieces of its words, any case of their
+    first letter), run on every labelled element; the regex decides on those that pass."""
+    return (
+        "art" in label
+        or "asket" in label
+        or "uy" in label
+        or "heckout" in label
+        or "arenkorb" in label
+        or "anier" in label
+        or "arrel" in label
+        or "arrit" in label
+        or "osar" in label
+        or "ošar" in label
+        or "osik" in label
+        or "orzin" in label
+        or "ART" in label
+        or "UY" in label
+    )
+
+
+def _pressable(element: etree._Element) -> bool | None:
+    """Whether a buy button can be pressed (False: disabled or labelled sold out); None
+    for one that is hidden, not a button, or in another product's list."""
+    if element.tag == "input" and (element.get("type") or "").lower() not in _SUBMIT_TYPES:
+        return None
+    if element.get("hidden") is not None or _ELSEWHERE(element):
+        return None
+    label = f"{element.get('class', '')} {element.get('style', '')}".lower()
+    if "display:none" in label.replace(" ", ""):
+        return None
+    if (
+        element.get("disabled") is not None
+        or (element.get("aria-disabled") or "").lower() == "true"
+        or "disabled" in label
+    ):
+        return False
+    text = _text(element, 60) or element.get("value") or ""
+    return _OUT_OF_STOCK.search(text) is None
 
 
 def _text(element: etree._Element, limit: int = _MAX_TEXT) -> str | None:
     """The element's text, whitespace collapsed; None when longer than ``limit``."""
     parts, length = [], 0
-    for piece in element.itertext():
+    for piece in _shown_text(element):
         parts.append(piece)
         length += len(piece)
         if length > limit * 8:
@@ -192,11 +250,29 @@ def _text(element: etree._Element, limit: int = _MAX_TEXT) -> str | None:
     return text if text and len(text) <= limit else None
 
 
+# Text a browser does not show: scripts and styles inside an element (a stock widget
+# often carries its own script).
+_SHOWN_TEXT = etree.XPath(
+    "descendant-or-self::text()[not(parent::script or parent::style)]", smart_strings=False
+)
+_IN_NAVIGATION = etree.XPath("ancestor::*[self::nav or self::aside or @role='navigation']")
+
+
+def _shown_text(element: etree._Element):
+    """The element's text as shown: scripts and styles left out (cheaply when it has none)."""
+    if element.find(".//script") is None and element.find(".//style") is None:
+        return element.itertext()
+    return _SHOWN_TEXT(element)
+
+
 def _product_heading(page: Page) -> etree._Element | None:
-    """The product's ``<h1>``: the one whose text the ``<title>`` repeats, else the first."""
+    """The product's ``<h1>``: the one whose text the ``<title>`` repeats, else the first
+    outside the page's navigation (a menu's or a sidebar's ``<h1>`` names a category)."""
     headings = list(page.root.iter("h1"))
     if not headings:
         return None
+    if len(headings) > 1:
+        headings = [h for h in headings if not _IN_NAVIGATION(h)] or headings
     title = " ".join(" ".join(t.text or "" for t in page.titles).split()).lower()
     for heading in headings:
         text = _text(heading, 300)
