@@ -94,7 +94,7 @@ def payouts_group() -> None:
 @with_appcontext
 def payouts_create_command() -> None:
     """Approve commissions past their refund window, pay approved balances, print CSV."""
-    from plugin.checkout.services import create_payouts
+    from plugin.checkout.ledger import create_payouts
     from plugin.sharing.services import handles
 
     payouts = create_payouts()

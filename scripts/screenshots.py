@@ -141,7 +141,7 @@ class Activity:
         self.paid: list[str] = []  # order ids
 
     def play(self) -> None:
-        from plugin.checkout.services import approve_due_commissions, create_payouts
+        from plugin.checkout.ledger import approve_due_commissions, create_payouts
 
         self.make_sharers()
         for days_ago in range(DAYS - 1, -1, -1):

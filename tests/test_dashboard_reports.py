@@ -128,7 +128,7 @@ def test_sharer_charts_count_todays_clicks_and_sales(app, client, demo):
 
 
 def test_merchant_sees_self_referrals_payouts_due_and_products(app, client, demo):
-    from plugin.checkout.services import approve_due_commissions
+    from plugin.checkout.ledger import approve_due_commissions
 
     paid = _buy(client)
     flagged = _self_referral(app, client)

@@ -35,7 +35,7 @@ def test_forged_login_links_are_refused(client, app):
 def test_balances_move_from_pending_to_approved_to_paid(app, client, demo):
     from datetime import timedelta
 
-    from plugin.checkout.services import balances, create_payouts
+    from plugin.checkout.ledger import balances, create_payouts
     from plugin.models import utcnow
     from plugin.sharing.services import get_card
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from plugin.catalog.models import Merchant
+from plugin.checkout import ledger, reports
 from plugin.checkout import services as checkout
 from plugin.checkout.models import Commission, CommissionEntry, Order, Payout
 from plugin.checkout.providers.base import PaymentEvent
@@ -149,11 +150,11 @@ def test_the_ledger_matches_reference_arithmetic(app, demo):
                 provider.deliver_some()
             else:
                 later = utcnow() + timedelta(days=rng.choice([0, 7, 15, 30]))
-                payout_total += sum(p.amount_minor for p in checkout.create_payouts(later))
+                payout_total += sum(p.amount_minor for p in ledger.create_payouts(later))
 
         provider.deliver_some(everything=True)
         payout_total += sum(
-            p.amount_minor for p in checkout.create_payouts(utcnow() + timedelta(days=30))
+            p.amount_minor for p in ledger.create_payouts(utcnow() + timedelta(days=30))
         )
 
         # The reference: a few lines of arithmetic over what the provider knows.
@@ -169,7 +170,7 @@ def test_the_ledger_matches_reference_arithmetic(app, demo):
             revenue[order.sharer_id, order.currency] += net
 
         for sharer in db.session.query(Sharer).all():
-            for currency, amounts in checkout.balances(sharer.id).items():
+            for currency, amounts in ledger.balances(sharer.id).items():
                 assert sum(amounts.values()) == expected[sharer.id, currency], (
                     sharer.handle,
                     currency,
@@ -181,7 +182,7 @@ def test_the_ledger_matches_reference_arithmetic(app, demo):
                     or 0
                 )
                 assert amounts["paid"] == paid_out
-            stats = checkout.sales_summary(sharer.id)
+            stats = reports.sales_summary(sharer.id)
             for currency, amount in stats["revenue"].items():
                 minor = checkout.money.to_minor(checkout.money.parse_decimal(amount), currency)
                 assert minor == revenue[sharer.id, currency]

@@ -70,7 +70,7 @@ def test_a_reshare_sells_the_same_product_and_unknown_parents_are_refused(client
 
 
 def test_three_levels_up_only_two_are_paid(app, client, demo):
-    from plugin.checkout.services import _split
+    from plugin.checkout.ledger import _split
 
     assert _split(10_000, seller=3, chain=[2, 1], share_bps=5000) == {3: 5000, 2: 2500, 1: 2500}
     assert sum(_split(12_345, 4, [3, 2], 3333).values()) == 12_345

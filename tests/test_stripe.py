@@ -363,8 +363,8 @@ def test_payouts_are_transferred_to_a_sharers_connected_account(
 ):
     from datetime import timedelta
 
+    from plugin.checkout.ledger import create_payouts
     from plugin.checkout.models import Payout
-    from plugin.checkout.services import create_payouts
     from plugin.models import utcnow
 
     client.get("/" + demo["sharer dashboard"].split("/", 3)[3])  # lena logs in

@@ -13,7 +13,7 @@ from flask import (
 from plugin import money
 from plugin.accounts import services as accounts
 from plugin.catalog import services as catalog
-from plugin.checkout import services
+from plugin.checkout import ledger, services
 from plugin.checkout.providers import get_provider
 from plugin.errors import ApiError
 from plugin.sharing import services as sharing
@@ -137,7 +137,7 @@ def conversion():
     """A sale on the merchant's own site, reported with the click id the card's link carried."""
     merchant = catalog.merchant_for_key(request.headers.get("Authorization"))
     order, created = services.record_conversion(merchant, json_body())
-    commission = services.commission_of(order)
+    commission = ledger.commission_of(order)
     body = {
         "order_id": order.id,
         "order_ref": order.external_ref,

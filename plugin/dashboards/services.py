@@ -7,7 +7,7 @@ query: a page costs the same few queries however many clicks and orders there ar
 
 from plugin import money
 from plugin.catalog import services as catalog
-from plugin.checkout import services as checkout
+from plugin.checkout import ledger, reports
 from plugin.dashboards import charts
 from plugin.models import utcnow
 from plugin.sharing import services as sharing
@@ -23,19 +23,19 @@ def sharer_stats(sharer: Sharer) -> dict:
     return {
         "handle": sharer.handle,
         **sharing.visit_counts(sharer.id),
-        **checkout.sales_summary(sharer.id),
+        **reports.sales_summary(sharer.id),
         "balances": {
             currency: {
                 bucket: money.major_str(minor, currency) for bucket, minor in amounts.items()
             }
-            for currency, amounts in checkout.balances(sharer.id).items()
+            for currency, amounts in ledger.balances(sharer.id).items()
         },
     }
 
 
 def merchant_report(merchant_id: int) -> dict:
     """A merchant's orders and sales by sharer (the leaderboard)."""
-    return checkout.merchant_summary(merchant_id)
+    return reports.merchant_summary(merchant_id)
 
 
 DAYS = 30  # the charts' window, in UTC days ending today
@@ -56,14 +56,14 @@ def sharer_dashboard(sharer: Sharer, locale: str = "en") -> dict:
     """What the sharer's dashboard shows: the funnel overall, per card and per day."""
     days = charts.days_ending(utcnow().date(), DAYS)
     visits = sharing.visit_counts(sharer.id)
-    sales = checkout.sales_summary(sharer.id)
+    sales = reports.sales_summary(sharer.id)
     per_card_visits = sharing.card_visit_counts(sharer.id)
-    per_card_sales = checkout.card_sales(sharer.id)
+    per_card_sales = reports.card_sales(sharer.id)
     earned: dict[str, int] = {}
     for row in per_card_sales.values():
         for cur, minor in row["earned"].items():
             earned[cur] = earned.get(cur, 0) + minor
-    balances = checkout.balances(sharer.id)
+    balances = ledger.balances(sharer.id)
     revenue = {
         cur: money.to_minor(money.parse_decimal(text), cur)
         for cur, text in sales["revenue"].items()
@@ -105,7 +105,7 @@ def sharer_dashboard(sharer: Sharer, locale: str = "en") -> dict:
                 reshare_earnings[cur] = reshare_earnings.get(cur, 0) + minor
 
     daily_visits = sharing.daily_visit_counts(sharer.id, DAYS)
-    daily_sales = checkout.daily_sales(sharer.id, DAYS)
+    daily_sales = reports.daily_sales(sharer.id, DAYS)
 
     def series(source: dict, key: str) -> dict[str, int]:
         return {day: row.get(key, 0) for day, row in source.items()}
@@ -161,13 +161,13 @@ def sharer_dashboard(sharer: Sharer, locale: str = "en") -> dict:
 def merchant_dashboard(merchant, locale: str = "en") -> dict:
     """What the merchant's dashboard shows: leaderboard, products, days, flags, payouts due."""
     days = charts.days_ending(utcnow().date(), DAYS)
-    sharers = checkout.merchant_sharers(merchant.id)
-    products = checkout.merchant_products(merchant.id)
-    flagged_count, flagged = checkout.merchant_self_referrals(merchant.id)
-    payouts_due = checkout.merchant_payouts_due(merchant.id)
-    recent = checkout.merchant_summary(merchant.id)["orders"][:RECENT]
-    commissions = checkout.commission_by_order(order.id for order in recent)
-    daily_rows = checkout.merchant_daily(merchant.id, DAYS)
+    sharers = reports.merchant_sharers(merchant.id)
+    products = reports.merchant_products(merchant.id)
+    flagged_count, flagged = reports.merchant_self_referrals(merchant.id)
+    payouts_due = reports.merchant_payouts_due(merchant.id)
+    recent = reports.merchant_summary(merchant.id)["orders"][:RECENT]
+    commissions = reports.commission_by_order(order.id for order in recent)
+    daily_rows = reports.merchant_daily(merchant.id, DAYS)
 
     totals: dict[str, dict[str, int]] = {}
     for row in products:

@@ -21,7 +21,7 @@ from flask import (
 
 from plugin import money
 from plugin.accounts import services as accounts
-from plugin.checkout import services as checkout
+from plugin.checkout import reports
 from plugin.dashboards import services
 from plugin.sharing import services as sharing
 from plugin.sharing.views import card_view
@@ -47,7 +47,7 @@ def sharer_dashboard():
         sharer=sharer,
         report=services.sharer_dashboard(sharer, locale),
         cards=[card_view(card, locale) for card in sharing.cards_of(sharer)],
-        orders=checkout.orders_of_sharer(sharer.id, limit=services.RECENT),
+        orders=reports.orders_of_sharer(sharer.id, limit=services.RECENT),
         money=_money(locale),
         embed_html=embed_html,
         script_url=url_for("static", filename="js/embed.js", _external=True),
@@ -122,7 +122,7 @@ def merchant_orders_csv():
     merchant = accounts.signed_in_merchant()
     if merchant is None:
         return render_template("dashboards/login_needed.html"), 401
-    rows = checkout.merchant_orders_export(merchant.id)
+    rows = reports.merchant_orders_export(merchant.id)
     handles: dict[int, str] = {}
 
     def orders() -> Iterator[tuple]:
@@ -183,7 +183,7 @@ def merchant_payouts_csv():
     merchant = accounts.signed_in_merchant()
     if merchant is None:
         return render_template("dashboards/login_needed.html"), 401
-    due = checkout.merchant_payouts_due(merchant.id)
+    due = reports.merchant_payouts_due(merchant.id)
     handles = sharing.handles({row["sharer_id"] for row in due})
     return _csv(
         "payouts-due.csv",
