@@ -8,10 +8,11 @@ from pathlib import Path
 
 from flask import Flask, render_template
 from jinja2 import ChoiceLoader, PackageLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from plugin.config import settings_from_env
 from plugin.errors import register_error_handlers
-from plugin.extensions import cache, db, migrate
+from plugin.extensions import cache, db, limiter, migrate
 from plugin.web import allow_any_origin
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,11 +29,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if hops := app.config["OGSTORE_PROXY_HOPS"]:  # client address, scheme and host as sent
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PackageLoader("widgets")])
 
     db.init_app(app)
     migrate.init_app(app, db)
     cache.init_app(app)
+    limiter.init_app(app)
     register_error_handlers(app)
     app.after_request(allow_any_origin)
     _register_blueprints(app)

@@ -32,6 +32,9 @@ def settings_from_env(instance_path: str, environ=os.environ) -> dict:
         else {"CACHE_TYPE": "SimpleCache"}
     )
     return {
+        # Rate limits count in Redis when there is one (shared by every app process).
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
         "SECRET_KEY": environ.get("OGSTORE_SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Dashboards' session cookie never rides along on another site's POST (CSRF).
@@ -58,6 +61,8 @@ def settings_from_env(instance_path: str, environ=os.environ) -> dict:
         "OGSTORE_DEMO_MERCHANT_CLAIM": "ogc_demo-shop",
         "OGSTORE_DEFAULT_COMMISSION_BPS": _int(environ, "OGSTORE_DEFAULT_COMMISSION_BPS", 1000),
         "OGSTORE_MAX_QUANTITY": _int(environ, "OGSTORE_MAX_QUANTITY", 10),
+        # Proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+        "OGSTORE_PROXY_HOPS": _int(environ, "OGSTORE_PROXY_HOPS", 0),
         # Login links go by mail through this server; unset, they are written to the log.
         "OGSTORE_SMTP_URL": environ.get("OGSTORE_SMTP_URL", ""),
         "OGSTORE_MAIL_FROM": environ.get("OGSTORE_MAIL_FROM", "ogstore <no-reply@localhost>"),

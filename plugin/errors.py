@@ -42,5 +42,10 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(error: HTTPException):
         if not _wants_json():
             return error
-        code = (error.name or "error").lower().replace(" ", "_")
+        # Rate limits speak the same code as the fetcher's per-shop limit.
+        code = (
+            "rate_limited"
+            if error.code == 429
+            else (error.name or "error").lower().replace(" ", "_")
+        )
         return ApiError(code, error.description or error.name, error.code or 500).to_response()

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from flask_caching import Cache
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
@@ -20,6 +22,8 @@ _NAMING = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=_NAMING))
 migrate = Migrate(directory=str(Path(__file__).parent / "migrations"))
 cache = Cache()
+# Per-client limits on the endpoints strangers can call to make work or send mail.
+limiter = Limiter(key_func=get_remote_address)
 
 
 @event.listens_for(Engine, "connect")

@@ -105,6 +105,7 @@ def run(tmp: Path, out: Path) -> None:
             "OGSTORE_DEMO": True,
             "OGSTORE_PAYMENT_PROVIDER": "demo",
             "CACHE_TYPE": "SimpleCache",
+            "RATELIMIT_ENABLED": False,  # three weeks of visitors, all from 127.0.0.1
         }
     )
     with app.app_context():

@@ -30,6 +30,8 @@ TEST_SETTINGS = {
     "OGSTORE_FETCH_ALLOW": "127.0.0.1",
     "OGSTORE_DEMO_WEBHOOK_SECRET": "whsec_test",
     "CACHE_TYPE": "SimpleCache",
+    # Tests make many requests from one address; tests/test_rate_limits.py turns limits on.
+    "RATELIMIT_ENABLED": False,
 }
 
 

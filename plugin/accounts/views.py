@@ -4,6 +4,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 
 from plugin.accounts import services
 from plugin.catalog import services as catalog
+from plugin.extensions import limiter
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -11,6 +12,7 @@ _DASHBOARDS = {"sharer": "dashboards.sharer_dashboard", "merchant": "dashboards.
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("5 per minute; 20 per hour", methods=["POST"])
 def login_form():
     sent = request.method == "POST"
     if sent:

@@ -4,6 +4,7 @@ from flask import Blueprint, render_template, request
 
 from plugin.catalog import services
 from plugin.errors import ApiError
+from plugin.extensions import limiter
 from plugin.web import json_body
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
@@ -17,12 +18,14 @@ def _url_arg() -> str:
 
 
 @bp.get("/api/v1/products")
+@limiter.limit("60 per minute")
 def product():
     refresh = request.args.get("refresh") == "1"
     return services.read_product(_url_arg(), refresh=refresh).data
 
 
 @bp.get("/api/v1/validate")
+@limiter.limit("30 per minute")
 def validate():
     return services.validation_report(_url_arg())
 
@@ -41,6 +44,7 @@ def validate_page():
 
 
 @bp.post("/api/v1/merchants")
+@limiter.limit("20 per hour")
 def register_merchant():
     """Start selling: a claim (keep it secret) and the tag that proves the domain."""
     merchant = services.merchant_for_url(json_body().get("url"))
@@ -54,6 +58,7 @@ def register_merchant():
 
 
 @bp.post("/api/v1/merchants/verify")
+@limiter.limit("20 per hour")
 def verify_merchant():
     """Read the shop's page (safely), find the claim's tag, and hand out the API key."""
     body = json_body()

@@ -16,6 +16,7 @@ from plugin.catalog import services as catalog
 from plugin.checkout import ledger, services
 from plugin.checkout.providers import get_provider
 from plugin.errors import ApiError
+from plugin.extensions import limiter
 from plugin.sharing import services as sharing
 from plugin.web import json_body
 
@@ -23,6 +24,7 @@ bp = Blueprint("checkout", __name__, template_folder="templates")
 
 
 @bp.post("/api/v1/checkout")
+@limiter.limit("30 per minute")
 def checkout():
     body = json_body()
     order = services.start_checkout(

@@ -24,7 +24,7 @@ from plugin import money
 from plugin.accounts import services as accounts
 from plugin.catalog import services as catalog
 from plugin.errors import ApiError
-from plugin.extensions import cache
+from plugin.extensions import cache, limiter
 from plugin.sharing import services
 from plugin.web import json_body, visitor_locale
 from widgets import CardView
@@ -98,6 +98,7 @@ def _card_json(card, click=None) -> dict:
 
 
 @bp.post("/api/v1/sharers")
+@limiter.limit("10 per hour")
 def create_sharer():
     body = json_body()
     sharer, token = services.create_sharer(body.get("handle"), body.get("email"))
