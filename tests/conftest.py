@@ -116,6 +116,31 @@ def app_factory(database_url):
     return make
 
 
+STRIPE_WEBHOOK_SECRET = "whsec_test_stripe"
+
+
+@pytest.fixture
+def fake_stripe():
+    """A local fake of Stripe's API (tests/fake_stripe.py) that records what it is sent."""
+    from fake_stripe import serve_fake_stripe
+
+    fake, server = serve_fake_stripe()
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def stripe_settings(fake_stripe) -> dict:
+    """Settings that make Stripe the provider, talking to the fake API."""
+    return {
+        "OGSTORE_PAYMENT_PROVIDER": "stripe",
+        "OGSTORE_STRIPE_SECRET_KEY": "sk_test_ogstore",
+        "OGSTORE_STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+        "OGSTORE_STRIPE_API_BASE": fake_stripe.url,
+    }
+
+
 @pytest.fixture
 def redis_url() -> str:
     """The Redis on 127.0.0.1:6379 (database 15), emptied for the test."""

@@ -5,40 +5,24 @@ library's own signature verification; they are replayed twice, out of order,
 and forged.
 """
 
-import contextlib
 import json
 import time
 
 import pytest
 import stripe
-from fake_stripe import serve_fake_stripe
 
 from plugin.catalog.models import Merchant
 from plugin.checkout.models import Commission, Order, WebhookEvent
 from plugin.extensions import db
 
-WEBHOOK_SECRET = "whsec_test_stripe"
+WEBHOOK_SECRET = "whsec_test_stripe"  # stripe_settings in conftest.py
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0"}
 
 
 @pytest.fixture
-def fake_stripe():
-    fake, server = serve_fake_stripe()
-    yield fake
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def app(app_factory, fake_stripe):
+def app(app_factory, stripe_settings):
     """The app with Stripe as its provider, talking to the fake API."""
-    return app_factory(
-        OGSTORE_PAYMENT_PROVIDER="stripe",
-        OGSTORE_STRIPE_SECRET_KEY="sk_test_ogstore",
-        OGSTORE_STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        OGSTORE_STRIPE_API_BASE=fake_stripe.url,
-        OGSTORE_PLATFORM_FEE_BPS=200,
-    )
+    return app_factory(**stripe_settings, OGSTORE_PLATFORM_FEE_BPS=200)
 
 
 @pytest.fixture
@@ -482,52 +466,41 @@ def test_a_sharer_paying_with_their_own_card_under_another_address_earns_nothing
     assert flagged == {first, second}
 
 
-def test_embedded_checkout_where_the_merchant_allows_it(app_factory, fake_stripe, demo, client):
+def test_embedded_checkout_where_the_merchant_allows_it(
+    app_factory, stripe_settings, fake_stripe, demo
+):
     from plugin.catalog.models import Merchant
 
-    with demo_app_settings(
-        app_factory, fake_stripe, publishable_key="pk_test_ogstore"
-    ) as embedded_app:
-        with embedded_app.app_context():
-            merchant = db.session.query(Merchant).one()
-            merchant.stripe_account_id = "acct_shop"
-            db.session.commit()
-        shop = embedded_app.test_client()
-        key = {"Authorization": "Bearer " + demo["merchant API key"]}
-        # Not allowed yet: the widget asks, but gets the hosted page.
-        hosted = shop.post("/api/v1/checkout", json={"card": "trail-lena", "embedded": True})
-        assert "embedded" not in hosted.get_json() and hosted.get_json()["checkout_url"]
-        assert (
-            shop.patch(
-                "/api/v1/merchants/me", json={"embedded_checkout": True}, headers=key
-            ).status_code
-            == 200
-        )
-        # The no-JavaScript card page still goes to the hosted page.
-        shop.post("/c/trail-lena/buy", data={"quantity": "1"})
-        assert "ui_mode" not in fake_stripe.requests[-1].params
-        started = shop.post("/api/v1/checkout", json={"card": "trail-lena", "embedded": True})
-        body = started.get_json()
-        sent = fake_stripe.requests[-1].params
-        assert sent["ui_mode"] == "embedded" and sent["return_url"].endswith(
-            f"?order={body['order_id']}"
-        )
-        assert "success_url" not in sent and "cancel_url" not in sent
-        assert body["checkout_url"] is None
-        assert body["embedded"] == {
-            "client_secret": body["embedded"]["client_secret"],
-            "publishable_key": "pk_test_ogstore",
-            "stripe_account": "acct_shop",
-        }
-        assert body["embedded"]["client_secret"].endswith("_secret_fake")
-
-
-@contextlib.contextmanager
-def demo_app_settings(app_factory, fake_stripe, publishable_key: str):
-    yield app_factory(
-        OGSTORE_PAYMENT_PROVIDER="stripe",
-        OGSTORE_STRIPE_SECRET_KEY="sk_test_ogstore",
-        OGSTORE_STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        OGSTORE_STRIPE_API_BASE=fake_stripe.url,
-        OGSTORE_STRIPE_PUBLISHABLE_KEY=publishable_key,
+    embedded_app = app_factory(**stripe_settings, OGSTORE_STRIPE_PUBLISHABLE_KEY="pk_test_ogstore")
+    with embedded_app.app_context():
+        merchant = db.session.query(Merchant).one()
+        merchant.stripe_account_id = "acct_shop"
+        db.session.commit()
+    shop = embedded_app.test_client()
+    key = {"Authorization": "Bearer " + demo["merchant API key"]}
+    # Not allowed yet: the widget asks, but gets the hosted page.
+    hosted = shop.post("/api/v1/checkout", json={"card": "trail-lena", "embedded": True})
+    assert "embedded" not in hosted.get_json() and hosted.get_json()["checkout_url"]
+    assert (
+        shop.patch(
+            "/api/v1/merchants/me", json={"embedded_checkout": True}, headers=key
+        ).status_code
+        == 200
     )
+    # The no-JavaScript card page still goes to the hosted page.
+    shop.post("/c/trail-lena/buy", data={"quantity": "1"})
+    assert "ui_mode" not in fake_stripe.requests[-1].params
+    started = shop.post("/api/v1/checkout", json={"card": "trail-lena", "embedded": True})
+    body = started.get_json()
+    sent = fake_stripe.requests[-1].params
+    assert sent["ui_mode"] == "embedded" and sent["return_url"].endswith(
+        f"?order={body['order_id']}"
+    )
+    assert "success_url" not in sent and "cancel_url" not in sent
+    assert body["checkout_url"] is None
+    assert body["embedded"] == {
+        "client_secret": body["embedded"]["client_secret"],
+        "publishable_key": "pk_test_ogstore",
+        "stripe_account": "acct_shop",
+    }
+    assert body["embedded"]["client_secret"].endswith("_secret_fake")

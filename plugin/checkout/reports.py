@@ -33,41 +33,11 @@ def sales_summary(sharer_id: int) -> dict:
     }
 
 
-def merchant_summary(merchant_id: int) -> dict:
-    """A merchant's recent orders and paid sales per sharer and currency."""
-    recent = db.session.scalars(
-        select(Order)
-        .where(Order.merchant_id == merchant_id)
-        .order_by(Order.created_at.desc())
-        .limit(50)
-    ).all()
-    by_sharer = db.session.execute(
-        select(
-            Order.sharer_id,
-            Order.currency,
-            func.count(),
-            func.sum(Order.total_minor - Order.refunded_minor),
-        )
-        .where(Order.merchant_id == merchant_id, Order.paid_at.is_not(None))
-        .group_by(Order.sharer_id, Order.currency)
-        .order_by(func.sum(Order.total_minor).desc())
-    ).all()
-    return {
-        "orders": recent,
-        "leaderboard": [
-            {"sharer_id": sharer_id, "currency": cur, "sales": n, "revenue_minor": int(total)}
-            for sharer_id, cur, n, total in by_sharer
-        ],
-    }
-
-
-def orders_of_sharer(sharer_id: int, limit: int = 50) -> list[Order]:
+def recent_orders(*, limit: int = 50, **owner: int) -> list[Order]:
+    """The newest orders of one sharer (``sharer_id=``) or one merchant (``merchant_id=``)."""
     return list(
         db.session.scalars(
-            select(Order)
-            .where(Order.sharer_id == sharer_id)
-            .order_by(Order.created_at.desc())
-            .limit(limit)
+            select(Order).filter_by(**owner).order_by(Order.created_at.desc()).limit(limit)
         )
     )
 

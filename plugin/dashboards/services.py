@@ -33,11 +33,6 @@ def sharer_stats(sharer: Sharer) -> dict:
     }
 
 
-def merchant_report(merchant_id: int) -> dict:
-    """A merchant's orders and sales by sharer (the leaderboard)."""
-    return reports.merchant_summary(merchant_id)
-
-
 DAYS = 30  # the charts' window, in UTC days ending today
 RECENT = 15  # orders listed on a dashboard (the CSV has them all)
 
@@ -165,7 +160,7 @@ def merchant_dashboard(merchant, locale: str = "en") -> dict:
     products = reports.merchant_products(merchant.id)
     flagged_count, flagged = reports.merchant_self_referrals(merchant.id)
     payouts_due = reports.merchant_payouts_due(merchant.id)
-    recent = reports.merchant_summary(merchant.id)["orders"][:RECENT]
+    recent = reports.recent_orders(merchant_id=merchant.id, limit=RECENT)
     commissions = reports.commission_by_order(order.id for order in recent)
     daily_rows = reports.merchant_daily(merchant.id, DAYS)
 

@@ -47,7 +47,7 @@ def sharer_dashboard():
         sharer=sharer,
         report=services.sharer_dashboard(sharer, locale),
         cards=[card_view(card, locale) for card in sharing.cards_of(sharer)],
-        orders=reports.orders_of_sharer(sharer.id, limit=services.RECENT),
+        orders=reports.recent_orders(sharer_id=sharer.id, limit=services.RECENT),
         money=_money(locale),
         embed_html=embed_html,
         script_url=url_for("static", filename="js/embed.js", _external=True),

@@ -12,7 +12,6 @@ import time
 import pytest
 import requests
 import stripe
-from fake_stripe import serve_fake_stripe
 from playwright.sync_api import expect
 
 from plugin.catalog.models import Merchant
@@ -21,7 +20,7 @@ from plugin.extensions import db
 
 pytestmark = pytest.mark.browser
 
-WEBHOOK_SECRET = "whsec_browser"
+WEBHOOK_SECRET = "whsec_test_stripe"  # stripe_settings in tests/conftest.py
 STRIPE_JS = """
 window.Stripe = function (key, options) {
   window.__stripe = {key: key, account: options && options.stripeAccount};
@@ -44,22 +43,8 @@ window.Stripe = function (key, options) {
 
 
 @pytest.fixture
-def fake_stripe():
-    fake, server = serve_fake_stripe()
-    yield fake
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def app(app_factory, fake_stripe):
-    return app_factory(
-        OGSTORE_PAYMENT_PROVIDER="stripe",
-        OGSTORE_STRIPE_SECRET_KEY="sk_test_ogstore",
-        OGSTORE_STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        OGSTORE_STRIPE_API_BASE=fake_stripe.url,
-        OGSTORE_STRIPE_PUBLISHABLE_KEY="pk_test_ogstore",
-    )
+def app(app_factory, stripe_settings):
+    return app_factory(**stripe_settings, OGSTORE_STRIPE_PUBLISHABLE_KEY="pk_test_ogstore")
 
 
 def test_the_shops_stripe_form_opens_in_the_overlay(app, demo, live_server, blog_server, context):
