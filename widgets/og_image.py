@@ -51,6 +51,7 @@ def image_facts(card: CardView) -> dict:
         "title": card.title,
         "price": product.get("price"),
         "currency": product.get("currency"),
+        "list_price": card.list_price_display,
         "availability": card.availability,
         "domain": card.merchant_domain,
         "handle": card.handle,
@@ -155,12 +156,11 @@ def render_og_image(card: CardView, photo: bytes | None = None) -> bytes:
     y += 24
     if card.price_display:
         price_font = _font(76, bold=True)
-        draw.text(
-            (_MARGIN, y),
-            _shrink(card.price_display, price_font, width),
-            font=price_font,
-            fill=_ACCENT,
-        )
+        price = _shrink(card.price_display, price_font, width)
+        draw.text((_MARGIN, y), price, font=price_font, fill=_ACCENT)
+        if card.list_price_display:
+            after = _MARGIN + draw.textlength(price, font=price_font) + 28
+            _draw_struck(draw, card.list_price_display, after, y + 30, text_right)
         y += 100
     words = AVAILABILITY_WORDS.get(card.availability or "")
     if words:
@@ -170,6 +170,17 @@ def render_og_image(card: CardView, photo: bytes | None = None) -> bytes:
     sharer = _shrink(f"shared by @{plain_text(card.handle)}", _font(34, bold=True), width)
     draw.text((_MARGIN, OG_HEIGHT - 64 - 40), sharer, font=_font(34, bold=True), fill=_INK)
     return _encode(image)
+
+
+def _draw_struck(draw: ImageDraw.ImageDraw, text: str, x: float, y: int, right: int) -> None:
+    """The price before a discount, crossed out, where it fits (left out where it does not)."""
+    font = _font(40)
+    length = draw.textlength(text, font=font)
+    if x + length > right:
+        return
+    draw.text((x, y), text, font=font, fill=_MUTED)
+    middle = y + font.getbbox(text)[3] * 0.6
+    draw.line((x, middle, x + length, middle), fill=_MUTED, width=3)
 
 
 def _encode(image: Image.Image) -> bytes:

@@ -54,6 +54,8 @@ class CardView:
     qr_url: str
     embed_url: str
     oembed_url: str
+    # The price before a discount, formatted like ``price_display``; None without one.
+    list_price_display: str | None = None
     oembed_xml_url: str = ""
     sheet_url: str = ""
     overlay_url: str = ""

@@ -74,6 +74,7 @@ class Product:
     category: str = ""
     markup: str = "jsonld"  # "jsonld" or "microdata": how the page tags the product
     details: tuple[str, ...] = ()  # bullet points shown on the page
+    list_price: Decimal | None = None  # the price before a discount, shown crossed out
 
     @property
     def in_stock(self) -> bool:
@@ -140,6 +141,7 @@ PRODUCTS: tuple[Product, ...] = (
             "shell, and a waterproof zip pocket for your phone and keys."
         ),
         price=Decimal("89.00"),
+        list_price=Decimal("109.00"),
         currency="EUR",
         availability="InStock",
         sku="RL-TR18",

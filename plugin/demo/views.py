@@ -122,8 +122,8 @@ def blog():
 # --- JSON-LD ---------------------------------------------------------------------
 
 
-def _offer(url: str, price, currency: str, availability: str) -> dict:
-    return {
+def _offer(url: str, price, currency: str, availability: str, list_price=None) -> dict:
+    offer = {
         "@type": "Offer",
         "url": url,
         "price": str(price),
@@ -132,6 +132,14 @@ def _offer(url: str, price, currency: str, availability: str) -> dict:
         "itemCondition": NEW,
         "seller": {"@type": "Organization", "name": SHOP_NAME},
     }
+    if list_price is not None:  # as Google's merchant listings ask for a sale
+        offer["priceSpecification"] = {
+            "@type": "UnitPriceSpecification",
+            "priceType": SCHEMA + "StrikethroughPrice",
+            "price": str(list_price),
+            "priceCurrency": currency,
+        }
+    return offer
 
 
 def _product_ld(item: Product, canonical: str) -> dict:
@@ -149,7 +157,9 @@ def _product_ld(item: Product, canonical: str) -> dict:
         ld["sku"] = item.sku
         if item.gtin:
             ld["gtin13"] = item.gtin
-        ld["offers"] = _offer(canonical, item.price, item.currency, item.availability)
+        ld["offers"] = _offer(
+            canonical, item.price, item.currency, item.availability, item.list_price
+        )
         return ld
     ld["productGroupID"] = item.sku
     ld["variesBy"] = [SCHEMA + "color", SCHEMA + "size"]

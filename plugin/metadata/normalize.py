@@ -7,7 +7,7 @@ nested dicts, ``None``) and returns a clean value or ``None``; none of them rais
 import html
 import re
 from decimal import Decimal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from price_parser import Price
 
@@ -187,7 +187,13 @@ def absolute_url(value: object, base: str) -> str | None:
     if raw is None:
         return None
     try:
-        resolved = urljoin(base, raw)
+        if raw.startswith(("https://", "http://")) and base.startswith(raw[: raw.index("/")]):
+            # Absolute already, on the base's scheme: what ``urljoin`` returns, without
+            # parsing the base (most URLs in tags are absolute; urljoin costs).
+            parts = urlsplit(raw)
+            resolved = urlunsplit(parts) if parts.netloc else urljoin(base, raw)
+        else:
+            resolved = urljoin(base, raw)
         parts = urlsplit(resolved)
     except ValueError:
         return None

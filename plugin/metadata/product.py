@@ -17,12 +17,17 @@ def price_str(price: Decimal | None, currency: str | None) -> str | None:
 
 @dataclass
 class Offer:
-    """One way to buy the product: a variant, a seller or a price range's low end."""
+    """One way to buy the product: a variant, a seller or a price range's low end.
+
+    ``list_price`` is the price before a discount (schema.org ``ListPrice`` or
+    ``StrikethroughPrice``, Open Graph's original price), only ever above ``price``.
+    """
 
     sku: str | None = None
     name: str | None = None
     price: Decimal | None = None
     currency: str | None = None
+    list_price: Decimal | None = None
     availability: str | None = None
     url: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
@@ -33,6 +38,7 @@ class Offer:
             "name": self.name,
             "price": price_str(self.price, self.currency),
             "currency": self.currency,
+            "list_price": price_str(self.list_price, self.currency),
             "availability": self.availability,
             "url": self.url,
             "attributes": dict(self.attributes),
@@ -43,8 +49,8 @@ class Offer:
 class Product:
     """A product page, one value per field, with ``sources`` naming the syntax behind each.
 
-    ``price``, ``currency``, ``availability`` and ``sku`` are those of the main
-    offer (see ``extract``); ``offers`` lists every offer the page gives.
+    ``price``, ``currency``, ``list_price``, ``availability`` and ``sku`` are those of
+    the main offer (see ``extract``); ``offers`` lists every offer the page gives.
     """
 
     url: str
@@ -53,6 +59,7 @@ class Product:
     images: list[str] = field(default_factory=list)
     price: Decimal | None = None
     currency: str | None = None
+    list_price: Decimal | None = None
     availability: str | None = None
     brand: str | None = None
     sku: str | None = None
@@ -73,6 +80,7 @@ class Product:
             "images": list(self.images),
             "price": price_str(self.price, self.currency),
             "currency": self.currency,
+            "list_price": price_str(self.list_price, self.currency),
             "availability": self.availability,
             "brand": self.brand,
             "sku": self.sku,

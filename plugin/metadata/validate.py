@@ -343,7 +343,13 @@ def suggested_tags(html: str | bytes, url: str) -> str:
     meta("property", "og:url", product.url)
     for image in product.images[:4] or [None]:
         meta("property", "og:image", image)
-    meta("property", "product:price:amount", price)
+    list_price = price_str(product.list_price, product.currency)
+    if list_price:  # on sale: Meta's regular price and sale price
+        meta("property", "product:price:amount", list_price)
+        meta("property", "product:sale_price:amount", price)
+        meta("property", "product:sale_price:currency", product.currency)
+    else:
+        meta("property", "product:price:amount", price)
     meta("property", "product:price:currency", product.currency)
     meta("property", "product:availability", _OG_AVAILABILITY.get(product.availability or ""))
     meta("property", "product:brand", product.brand)
@@ -358,6 +364,13 @@ def suggested_tags(html: str | bytes, url: str) -> str:
         ),
         "url": product.url,
     }
+    if list_price:  # Google's merchant listings: the price before the sale
+        offer["priceSpecification"] = {
+            "@type": "UnitPriceSpecification",
+            "priceType": "https://schema.org/StrikethroughPrice",
+            "price": list_price,
+            "priceCurrency": product.currency,
+        }
     data = {
         "@context": "https://schema.org",
         "@type": "Product",

@@ -51,6 +51,8 @@ def card_view(card, locale: str = "en") -> CardView:
     snapshot = catalog.get_snapshot(card.product_id)
     share_url = url_for("sharing.card_page", code=card.code, _external=True)
     price = snapshot.price_minor
+    # The price before a discount, shown crossed out: only above the price, same currency.
+    listed = catalog.price_minor(snapshot.data.get("list_price"), snapshot.currency)
     view = CardView(
         code=card.code,
         share_url=share_url,
@@ -59,6 +61,9 @@ def card_view(card, locale: str = "en") -> CardView:
         product=snapshot.data,
         price_display=money.format_money(price, snapshot.currency, locale)
         if price is not None
+        else None,
+        list_price_display=money.format_money(listed, snapshot.currency, locale)
+        if price is not None and listed is not None and listed > price
         else None,
         merchant_domain=snapshot.merchant.domain,
         merchant_verified=snapshot.merchant.is_verified,

@@ -45,6 +45,7 @@
 h3,p{margin:0}
 [part=price],[part=buy]{font-weight:700}
 .m{opacity:.75}
+s:empty{display:none}
 label,.m{font-size:.88em}
 .f{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end}
 label{display:grid}
@@ -93,11 +94,15 @@ select,input,[part=buy]{font:inherit;padding:.4rem;border:1px solid #8888;border
       const p = d.product || {};
       const a = avail(p.availability);
       const price = (this._price = h("p", { part: "price" }, money(p.price, p.currency)));
+      // The price before a discount, crossed out (follows the chosen option).
+      const was = (o) => (o.list_price ? money(o.list_price, o.currency || p.currency) : "");
+      const struck = h("s", { part: "was", class: "m" }, was(p));
       const body = h(
         "div",
         { class: "b" },
         h("h3", { part: "name" }, p.name),
         price,
+        struck,
         a && h("p", { class: "m" }, words(a)),
         d.note && h("p", {}, h("q", {}, d.note)),
         d.sharer?.handle && h("p", { class: "m" }, "\u2014 @" + d.sharer.handle),
@@ -117,7 +122,11 @@ select,input,[part=buy]{font:inherit;padding:.4rem;border:1px solid #8888;border
             opt.selected = o.sku === p.sku;
             select.append(opt);
           }
-          select.onchange = () => (price.textContent = cost(offers[select.selectedIndex]));
+          select.onchange = () => {
+            const o = offers[select.selectedIndex];
+            price.textContent = cost(o);
+            struck.textContent = was(o);
+          };
           select.onchange();
           form.append(h("label", {}, "Option", select));
         }

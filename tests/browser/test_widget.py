@@ -122,6 +122,8 @@ def test_the_pasted_snippet_renders_on_another_origin_and_buy_pays(
     expect(widget.locator("[part=name]")).to_have_text(NAME)
     expect(widget.locator("[part=price]")).to_have_text(re.compile(r"89"))
     expect(widget.locator("[part=price]")).to_have_text("€89.00")  # en-US, EUR
+    expect(widget.locator("[part=was]")).to_have_text("€109.00")  # on sale: crossed out
+    expect(widget.locator("[part=was]")).to_have_css("text-decoration-line", "line-through")
     expect(widget.locator("[part=image]")).to_have_attribute("alt", NAME)
     expect(widget.get_by_text("— @lena", exact=True)).to_be_visible()
     expect(page.locator(f'ogstore-card[code="{CODE}"] > a')).to_be_hidden()  # fallback replaced

@@ -167,6 +167,78 @@ def test_jsonld_price_specification():
         URL,
     )
     assert product.price == Decimal("24.50") and product.currency == "EUR"
+    assert product.list_price == Decimal(30) == product.offers[0].list_price
+    assert product.to_dict()["list_price"] == "30.00"
+
+
+def _offer_with_specifications(*specifications):
+    offer = {"@type": "Offer", "price": "24.50", "priceCurrency": "EUR"}
+    return page(
+        ld(
+            {
+                "@type": "Product",
+                "name": "Mug",
+                "offers": {**offer, "priceSpecification": list(specifications)},
+            }
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("specification", "list_price"),
+    [
+        ({"priceType": "StrikethroughPrice", "price": "35"}, Decimal(35)),
+        (
+            {"priceType": "https://schema.org/MSRP", "price": "39.90", "priceCurrency": "EUR"},
+            Decimal("39.90"),
+        ),
+        # Not above the price, in another currency, or not a list price: none.
+        ({"priceType": "ListPrice", "price": "20"}, None),
+        ({"priceType": "ListPrice", "price": "40", "priceCurrency": "USD"}, None),
+        ({"priceType": "InvoicePrice", "price": "40"}, None),
+    ],
+)
+def test_list_price_is_a_higher_price_before_the_discount(specification, list_price):
+    product = extract(_offer_with_specifications(specification), URL)
+    assert product.price == Decimal("24.50") and product.list_price == list_price
+
+
+@pytest.mark.parametrize(
+    ("tags", "price", "list_price"),
+    [
+        ({"product:price:amount": "30", "product:sale_price:amount": "24"}, "24", "30"),
+        ({"product:price:amount": "24", "product:original_price:amount": "30"}, "24", "30"),
+        ({"product:price:amount": "24", "product:sale_price:amount": "30"}, "24", None),
+        ({"product:price:amount": "24"}, "24", None),
+    ],
+)
+def test_open_graph_sale_and_original_prices(tags, price, list_price):
+    metas = "".join(f'<meta property="{key}" content="{value}">' for key, value in tags.items())
+    html = page(
+        '<meta property="og:type" content="product">'
+        + metas
+        + '<meta property="product:price:currency" content="EUR">'
+    )
+    product = extract(html, URL)
+    assert product.price == Decimal(price)
+    assert product.list_price == (Decimal(list_price) if list_price else None)
+
+
+def test_a_list_price_comes_only_with_the_price_it_belongs_to():
+    """JSON-LD gives the price; Open Graph's original price (maybe stale) is not used."""
+    html = page(
+        '<meta property="og:type" content="product">'
+        '<meta property="product:price:amount" content="24.50">'
+        '<meta property="product:original_price:amount" content="99">'
+        + ld(
+            {
+                "@type": "Product",
+                "name": "Mug",
+                "offers": {"@type": "Offer", "price": "24.50", "priceCurrency": "EUR"},
+            }
+        )
+    )
+    assert extract(html, URL).list_price is None
 
 
 def test_product_group_variants():
@@ -309,6 +381,30 @@ def test_microdata():
     assert product.price == Decimal("19.90") and product.currency == "EUR"
     assert product.availability == "PreOrder"
     assert set(product.sources.values()) == {"microdata"}
+
+
+def test_microdata_itemref():
+    """Properties kept elsewhere on the page, by id: a whole item (the offer), plain
+    properties (the picture) but not another item's (the review's name)."""
+    body = """<div itemscope itemtype="https://schema.org/Product" itemref="offer pictures">
+        <h1 itemprop="name">Mug</h1><meta itemprop="sku" content="M-1"></div>
+      <p>Lovely mug.</p>
+      <div id="pictures"><img itemprop="image" src="/mug.jpg">
+        <div itemscope itemtype="https://schema.org/Review"><b itemprop="name">Nice</b></div></div>
+      <div id="offer" itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+        <span itemprop="price" content="12.50">12,50 €</span>
+        <meta itemprop="priceCurrency" content="EUR">
+        <link itemprop="availability" href="https://schema.org/InStock"></div>
+      <div itemref="no-such-id" itemscope itemtype="https://schema.org/Thing"></div>"""
+    product = extract(page(body=body), URL)
+    assert (product.name, product.sku) == ("Mug", "M-1")
+    assert product.images == ["https://shop.example/mug.jpg"]
+    assert (product.price, product.currency, product.availability) == (
+        Decimal("12.50"),
+        "EUR",
+        "InStock",
+    )
+    assert product.sources["price"] == "microdata"
 
 
 def test_rdfa_lite():
@@ -555,6 +651,32 @@ def test_meta_charset_and_bom_and_utf8_default():
     assert extract(undeclared_latin, URL).name == "Ünïcødé"
 
 
+@pytest.mark.parametrize(
+    ("name", "charset"),
+    [
+        ("Холодильник Beko, в наличии, доставка по России", "windows-1251"),
+        ("Холодильник Beko - купить в интернет-магазине", "koi8-r"),
+        ("ワイヤレスイヤホン 在庫あり 送料無料", "shift_jis"),
+        ("ワイヤレスイヤホン 在庫あり", "euc-jp"),
+        ("무선 이어폰 블루투스 구매하기 무료배송", "euc-kr"),
+        ("无线耳机 蓝牙 有货 立即购买 加入购物车", "gbk"),
+        ("無線耳機 藍牙 有貨 立即購買", "big5"),
+        ("Ασύρματα ακουστικά σε απόθεμα", "cp1253"),
+        ("Pull en laine mérinos à côtes, livré à Besançon", "windows-1252"),
+    ],
+)
+def test_undeclared_charsets_are_detected(name, charset):
+    """A page served with its charset only in the HTTP header, saved without it, behind
+    the kilobytes of ASCII scripts and styles most pages start with."""
+    scripts = '<script>var shop = {"cart": [], "id": 42};</script><link rel="stylesheet">' * 60
+    html = page(
+        f'{scripts}<meta property="og:type" content="product">'
+        f'<meta property="og:title" content="{name}"><title>{name}</title>',
+        f"<h1>{name}</h1><p>{name}</p>",
+    ).encode(charset)
+    assert extract(html, URL).name == name
+
+
 def test_header_encoding_wins_over_meta():
     html = page(
         '<meta charset="utf-8"><meta property="og:type" content="product">'
@@ -626,6 +748,7 @@ def test_to_dict_is_json_serialisable():
         "images",
         "price",
         "currency",
+        "list_price",
         "availability",
         "brand",
         "sku",
@@ -641,6 +764,7 @@ def test_to_dict_is_json_serialisable():
             "name": None,
             "price": "1299.00",
             "currency": "USD",
+            "list_price": None,
             "availability": "InStock",
             "url": None,
             "attributes": {},

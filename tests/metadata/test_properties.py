@@ -111,3 +111,42 @@ def test_five_megabytes_of_text_returns():
     product = read(f"<html><head>{head}</head><body><h1>Mug</h1><p>{text}</p></body></html>")
     assert product is not None and product.name == "Mug"
     read(("<p>" + text).encode())
+
+
+_TAGGED = (
+    '<title>Mug</title><script type="application/ld+json">{"@type": "Product", "name": "Mug",'
+    ' "offers": {"price": "5", "priceCurrency": "EUR", "availability": "InStock"}}</script>'
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Thousands of "disabled" outside any tag, then megabytes without a ">".
+        '<h1>Mug</h1><div class="x" ' + "disabled " * 7000 + "x" * 3_000_000,
+        # A class naming the product code, two megabytes long.
+        '<h1>Mug</h1><p class="' + "product-code" * 200_000 + '">',
+        # Thousands of JS comments opened in a JSON-LD block, none of them closed.
+        '<h1>Mug</h1><script type="application/ld+json">' + "/*a" * 30_000 + "</script>",
+        # Thousands of objects opened in a script, none of them ever closed.
+        "<h1>Mug</h1><script>var s = " + '({"name": "Mug", "price": 1, "x": ' * 20_000,
+    ],
+    ids=[
+        "disabled-everywhere",
+        "endless-code-class",
+        "unclosed-comments",
+        "unclosed-script-objects",
+    ],
+)
+def test_markup_searches_stay_linear_on_hostile_pages(body):
+    """Rules that search the markup look only a bounded way around each hit; these
+    pages took seconds when they did not."""
+    product = read(f"<html><head>{_TAGGED}</head><body>{body}")
+    assert product is not None and product.availability == "InStock"
+
+
+def test_charset_detection_stays_linear_on_long_ascii_runs():
+    """An undeclared page that is not UTF-8, with a long run of ASCII before its first
+    other byte: the detector's sample is found in one pass (this took 15 s)."""
+    page = b"<title>Caf\xe9</title><script>" + b"a" * 60_000 + b"</script><p>\xff\xfe caf\xe9</p>"
+    assert read(page) is None

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from plugin.metadata import MetadataError, extract, normalize
+from plugin.metadata.syntaxes.address import product_id
 from plugin.metadata.syntaxes.schemaorg import code_in_url
 
 URL = "https://shop.example/p/mug"
@@ -64,6 +65,21 @@ def test_visible_price_needs_a_currency_sign_or_word(shown, amount):
     assert extract(html, URL).price == Decimal(amount)
 
 
+@pytest.mark.parametrize(
+    ("shown", "amount"),
+    [
+        ("$229<span class='cents'>99</span>", "229.99"),
+        ("173<sup>34</sup> <span>Lei</span>", "173.34"),
+        ("1.234<sup>56</sup> €", "1234.56"),
+        ("1 299 Kč", "1299"),
+        ("12<sup>50</sup>&nbsp;€", "12.50"),
+    ],
+)
+def test_cents_printed_apart_are_cents(shown, amount):
+    html = page(f'<h1>Mug</h1><p class="product-new-price">{shown}</p>' + BUY)
+    assert extract(html, URL).price == Decimal(amount)
+
+
 def test_a_bare_number_labelled_price_is_not_a_price():
     html = page('<h1>Mug</h1><span class="price">12</span>' + BUY)
     with pytest.raises(MetadataError):
@@ -104,6 +120,9 @@ def test_tagged_price_wins_over_the_visible_one():
         ("Actuellement indisponible.", "OutOfStock"),
         ("Non disponibile.", "OutOfStock"),
         ("Sold out", "OutOfStock"),
+        ("This item cannot be purchased online.", "OutOfStock"),
+        ("Momentálne nie je možné produkt kúpiť", "OutOfStock"),
+        ("Derzeit nicht bestellbar", "OutOfStock"),
         ("Нет в наличии", "OutOfStock"),
         ("In Stock.", "InStock"),
         ("Auf Lager", "InStock"),
@@ -190,6 +209,21 @@ def test_printed_code_beats_variant_skus_of_structured_data():
     assert extract(html, URL).sku == "1002/710"
 
 
+def test_an_element_named_for_the_code_counts_near_the_heading_only():
+    """With one offer too (its SKU names a colour and size, not the product); an element
+    of that name far down the page (a description's template) does not count."""
+    offer = {"@type": "Offer", "sku": "56256011-999-99", "price": "20", "priceCurrency": "EUR"}
+    named = (
+        '<p class="product-color"><span data-qa-qualifier="product-reference">0210/088</span></p>'
+    )
+    near = page(
+        ld({"@type": "Product", "name": "Seoul", "offers": offer}) + "<h1>Seoul</h1>" + named
+    )
+    assert extract(near, URL).sku == "0210/088"
+    far = near.replace(named, "<p>" + "Notes. " * 12_000 + "</p>" + named)
+    assert extract(far, URL).sku == "56256011-999-99"
+
+
 # --- structured data: which sku is the product's -------------------------------------
 
 
@@ -221,6 +255,39 @@ def test_product_sku_then_product_id_then_code_in_url_then_offer_sku():
 )
 def test_code_in_url(sku, url, expected):
     assert code_in_url(sku, url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://deals.example/deal/4548094738", "4548094738"),
+        ("https://s.example/store/122725?pid=260591", "260591"),
+        ("https://s.example/p.php?productId=AB-1234", "AB-1234"),
+        ("https://s.example/pc/anpix-redukcia-na-pci-e-4x-114768289", "114768289"),
+        ("https://s.example/product-detail/Garlic-Press_62320522213.htm", "62320522213"),
+        ("https://s.example/ad/7235216655.html", "7235216655"),
+        # Sizes, counts and words are not ids; neither is another parameter's number.
+        ("https://s.example/p/glasses-330-ml-6-pack", None),
+        ("https://s.example/p/socks-500", None),
+        ("https://s.example/p/mug?page=12345", None),
+        ("https://s.example/p/mug?id=12", None),
+        ("https://s.example/", None),
+        ("https://[::1/p/123456", None),
+    ],
+)
+def test_product_id_in_the_address(url, expected):
+    assert product_id(url) == expected
+
+
+def test_the_address_gives_the_sku_only_when_nothing_else_does():
+    offer = {"@type": "Offer", "price": "5", "priceCurrency": "EUR"}
+    url = "https://shop.example/deal/4548094738"
+    product = extract(page(ld({"@type": "Product", "offers": offer})), url)
+    assert (product.sku, product.sources["sku"]) == ("4548094738", "url")
+    tagged = extract(page(ld({"@type": "Product", "sku": "MUG-1", "offers": offer})), url)
+    assert (tagged.sku, tagged.sources["sku"]) == ("MUG-1", "json-ld")
+    printed = extract(page(ld({"@type": "Product", "offers": offer}) + "<p>SKU: PR-77</p>"), url)
+    assert printed.sku == "PR-77"
 
 
 def test_sizes_listed_as_separate_products_are_variants_of_one():
@@ -384,3 +451,178 @@ def test_a_working_buy_button_overrides_a_tagged_out_of_stock():
 )
 def test_tagged_out_of_stock_stays_without_a_working_buy_button(button):
     assert extract(_out_of_stock_tag(button), URL).availability == "OutOfStock"
+
+
+def _in_stock_tag(shown):
+    offer = {"@type": "Offer", "price": "54.50", "priceCurrency": "EUR", "availability": "InStock"}
+    product = ld({"@type": "Product", "name": "Weather station", "offers": offer})
+    return page(product + "<h1>Weather station</h1>" + shown)
+
+
+STATEMENT = (
+    '<ul class="availability-box"><li><strong>Momentálne nie je možné produkt kúpiť, '
+    "ale je možné ho rezervovať</strong></li></ul>"
+)
+
+
+@pytest.mark.parametrize(
+    "button",
+    [
+        '<button class="product-cta__to-basket" type="submit" disabled value="Do košíka">',
+        '<button class="add-to-cart" disabled="disabled">Add to cart</button>',
+        '<button class="add-to-cart" disabled>Add to cart</button>',
+        '<input type="submit" class="btn btn-buy" value="Buy now" disabled>',
+        '<button class="add-to-cart" aria-disabled="true">Add to cart</button>',
+    ],
+)
+def test_a_disabled_buy_button_and_a_stock_statement_overrule_a_tagged_in_stock(button):
+    product = extract(_in_stock_tag(STATEMENT + button), URL)
+    assert (product.availability, product.sources["availability"]) == ("OutOfStock", "visible")
+    assert product.offers[0].availability == "OutOfStock"
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        # Disabled until a size is chosen, and no statement that it cannot be bought.
+        '<select name="size"><option>M</option></select>'
+        '<button class="add-to-cart" disabled>Add to cart</button>',
+        # A statement without a disabled button: the tags stand.
+        STATEMENT + '<button class="add-to-cart">Add to cart</button>',
+        STATEMENT + '<button class="add-to-cart" aria-disabled="false">Add to cart</button>',
+        # A disabled control that is not a buy button.
+        STATEMENT + '<button class="newsletter" disabled>Subscribe</button>',
+    ],
+)
+def test_a_tagged_in_stock_stands_without_both_signs(shown):
+    product = extract(_in_stock_tag(shown), URL)
+    assert (product.availability, product.sources["availability"]) == ("InStock", "json-ld")
+
+
+# --- product data in the shop's own scripts -------------------------------------------
+
+
+def _scripted(script: str, heading: str = "Trail Backpack 18L", shown: str = "") -> str:
+    return page(
+        f"<h1>{heading}</h1>{shown}<script>{script}</script>",
+        head=f"<title>{heading} | Ridgeline</title>",
+    )
+
+
+def test_an_analytics_data_layer_gives_price_currency_and_code():
+    data = {
+        "event": "view_item",
+        "ecommerce": {
+            "currencyCode": "EUR",
+            "impressions": [{"name": "Trail Socks", "price": "9.00"}],
+            "detail": {
+                "products": [
+                    {
+                        "name": "Trail Backpack 18L",
+                        "id": "RL-TR18",
+                        "price": "89.00",
+                        "brand": "Ridgeline",
+                    }
+                ]
+            },
+        },
+    }
+    product = extract(_scripted(f"dataLayer.push({json.dumps(data)});"), URL)
+    assert (product.price, product.currency, product.sku) == (Decimal("89.00"), "EUR", "RL-TR18")
+    assert product.sources["price"] == "script" and product.brand == "Ridgeline"
+
+
+def test_shopify_product_json_counts_in_cents_and_takes_the_first_available_variant():
+    data = {
+        "id": 1,
+        "title": "Trail Backpack 18L",
+        "handle": "trail-backpack",
+        "vendor": "Ridgeline",
+        "variants": [
+            {"id": 2, "sku": "RL-TR18-S", "price": 8900, "available": False},
+            {"id": 3, "sku": "RL-TR18-L", "price": 9400, "available": True},
+        ],
+    }
+    html = page(
+        '<h1>Trail Backpack 18L</h1><script type="application/json" data-product-json>'
+        + json.dumps(data)
+        + "</script>"
+    )
+    product = extract(html, URL)
+    assert (product.price, product.sku, product.availability) == (
+        Decimal("94.00"),
+        "RL-TR18-L",
+        "InStock",
+    )
+
+
+def test_an_assigned_state_object_with_a_stock_flag():
+    data = {
+        "product": {
+            "title": "Trail Backpack 18L",
+            "price": 89,
+            "currency": "EUR",
+            "in_stock": False,
+        }
+    }
+    product = extract(_scripted(f"window.__STATE__ = {json.dumps(data)};"), URL)
+    assert (product.price, product.currency, product.availability) == (
+        Decimal(89),
+        "EUR",
+        "OutOfStock",
+    )
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        # Another product's data (a recommendation), not the page's.
+        'var recommended = {"name": "Trail Socks", "price": "9.00"};',
+        # Not JSON (unquoted keys): not read.
+        "var product = {name: 'Trail Backpack 18L', price: 89};",
+        # No price.
+        'var product = {"name": "Trail Backpack 18L"};',
+    ],
+)
+def test_scripts_that_do_not_price_the_page_product_are_not_read(script):
+    with pytest.raises(MetadataError):
+        extract(_scripted(script), URL)
+
+
+def test_tagged_and_shown_prices_come_before_scripts():
+    script = 'var product = {"name": "Trail Backpack 18L", "price": "1.00", "currency": "EUR"};'
+    offer = {"@type": "Offer", "price": "89", "priceCurrency": "EUR"}
+    tagged = extract(_scripted(script, shown=ld({"@type": "Product", "offers": offer})), URL)
+    assert (tagged.price, tagged.sources["price"]) == (Decimal(89), "json-ld")
+    shown = extract(_scripted(script, shown='<span class="price">€89.00</span>' + BUY), URL)
+    assert (shown.price, shown.sources["price"]) == (Decimal("89.00"), "visible")
+
+
+def test_scripts_give_the_code_when_nothing_else_does():
+    """Tagged price, no code anywhere, not even in the address: the data layer has it."""
+    offer = {"@type": "Offer", "price": "109", "priceCurrency": "EUR"}
+    data = {"name": "Trail Backpack 18L", "price": "109.00", "sku": "1236291"}
+    html = _scripted(
+        f"dataLayer.push({json.dumps(data)});", shown=ld({"@type": "Product", "offers": offer})
+    )
+    product = extract(html, "https://shop.example/products/trail-backpack")
+    assert (product.sku, product.sources["sku"], product.price) == ("1236291", "script", 109)
+
+
+def test_a_script_full_of_objects_that_never_parse_is_given_up_on(monkeypatch):
+    """Each failed attempt costs time in proportion to where it fails: they are capped,
+    so a hostile script costs linear time, not quadratic."""
+    from plugin.metadata.syntaxes import jsonld
+
+    attempts = []
+    decode = jsonld.DECODER.raw_decode
+
+    def counted(text, start):
+        attempts.append(start)
+        return decode(text, start)
+
+    monkeypatch.setattr(jsonld.DECODER, "raw_decode", counted)
+    hostile = '({"name": "Trail Backpack 18L", "price": 1, "next": ' * 20_000
+    with pytest.raises(MetadataError):
+        extract(_scripted(f"var state = {hostile}"), URL)
+    assert 0 < len(attempts) <= 100

@@ -1,10 +1,11 @@
 """The merchant tag validator."""
 
 import json
+from decimal import Decimal
 
 import pytest
 
-from plugin.metadata import Finding, suggested_tags, validate
+from plugin.metadata import Finding, extract, suggested_tags, validate
 
 URL = "https://shop.example/p/mug"
 
@@ -195,6 +196,33 @@ def test_suggested_tags_from_a_jsonld_page():
     # The block is itself a clean page for the validator (bar the description).
     page = f"<html><head>{block}</head><body></body></html>"
     assert {f.rule for f in validate(page, URL)} <= {"og-description-missing"}
+
+
+def test_suggested_tags_for_a_sale_round_trip():
+    """A product on sale: Meta's regular and sale price, Google's strikethrough price;
+    read back, the same price and list price."""
+    offer = {
+        "@type": "Offer",
+        "price": "89",
+        "priceCurrency": "EUR",
+        "priceSpecification": {"priceType": "ListPrice", "price": "109", "priceCurrency": "EUR"},
+    }
+    html = (
+        "<script type='application/ld+json'>"
+        + json.dumps({"@type": "Product", "name": "Backpack", "offers": offer})
+        + "</script>"
+    )
+    block = suggested_tags(html, URL)
+    assert '<meta property="product:price:amount" content="109.00">' in block
+    assert '<meta property="product:sale_price:amount" content="89.00">' in block
+    head = f"<html><head>{block}</head><body></body></html>"
+    product = extract(head, URL)
+    assert (product.price, product.list_price) == (Decimal("89.00"), Decimal("109.00"))
+    just_og = head.split("<script")[0] + "</head></html>"
+    og_product = extract(just_og, URL)
+    assert (og_product.price, og_product.list_price) == (Decimal("89.00"), Decimal("109.00"))
+    rules = {f.rule for f in validate(head, URL)}
+    assert not rules & {"price-mismatch", "currency-mismatch", "price-amount-unreadable"}
 
 
 def test_suggested_tags_for_a_page_without_a_product():

@@ -122,11 +122,28 @@ def check_unfurls(client, code: str) -> None:
 def test_price_is_formatted_for_the_visitors_language(client, demo):
     german = client.get("/c/trail-lena", headers={"Accept-Language": "de-DE,de;q=0.9"})
     soup = BeautifulSoup(german.get_data(as_text=True), "html.parser")
-    assert soup.find(class_="price").get_text() == "89,00\xa0€"
+    price = soup.find(class_="price")
+    # The backpack is on sale: its price before the discount is shown crossed out.
+    assert price.find(string=True, recursive=False).strip() == "89,00\xa0€"
+    assert price.find("s", class_="was").get_text() == "was 109,00\xa0€"
     assert soup.html["lang"] == "de"
     yen = client.get("/c/field-notebook-3pack-lena", headers={"Accept-Language": "en"})
     soup = BeautifulSoup(yen.get_data(as_text=True), "html.parser")
     assert soup.find(class_="price").get_text().startswith("¥")
+    assert soup.find("s", class_="was") is None
+
+
+def test_a_list_price_is_shown_only_above_the_price(app, client, demo):
+    """A list price at or below the price (a page's mistake) is not a discount."""
+    from plugin.catalog.models import ProductSnapshot
+
+    with app.app_context():
+        for snapshot in db.session.scalars(db.select(ProductSnapshot)):
+            if snapshot.data.get("list_price"):
+                snapshot.data = {**snapshot.data, "list_price": snapshot.data["price"]}
+        db.session.commit()
+    soup = BeautifulSoup(client.get("/c/trail-lena").get_data(as_text=True), "html.parser")
+    assert soup.find(class_="price").get_text() == "€89.00"
 
 
 def test_crawlers_get_the_same_page_and_count_as_impressions(app, client, demo):
@@ -197,7 +214,7 @@ def test_share_sheet_and_overlay(client, demo):
     assert sheet.status_code == 200
     soup = BeautifulSoup(sheet.get_data(as_text=True), "html.parser")
     assert soup.find("h1").get_text() == card["product"]["name"]
-    assert soup.find(class_="price").get_text() == "€89.00"
+    assert soup.find(class_="price").get_text() == "€89.00 was €109.00"
     assert "Carried it on every dawn run" in soup.find("blockquote").get_text()
     qr = soup.find("img", src=lambda s: s and "/qr.svg" in s)
     assert qr is not None and "src=overlay" not in qr["src"]
@@ -212,7 +229,7 @@ def test_share_sheet_and_overlay(client, demo):
     qr = soup.find("img", src=lambda s: s and "/qr.svg" in s)
     assert parse_qs(urlsplit(qr["src"]).query)["src"] == ["overlay"]
     assert soup.find(class_="name").get_text() == card["product"]["name"]
-    assert soup.find(class_="price").get_text() == "€89.00"
+    assert soup.find(class_="price").get_text() == "€89.00 was €109.00"
     assert "@lena" in soup.get_text()
     overlay_qr = client.get(qr["src"].removeprefix("http://localhost"))
     assert overlay_qr.status_code == 200

@@ -7,12 +7,12 @@ import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from plugin.catalog.models import ProductSnapshot
 from plugin.extensions import db
 from plugin.sharing import services
-from widgets.og_image import open_photo, render_og_image
+from widgets.og_image import image_version, open_photo, render_og_image
 from widgets.view import CardView
 
 
@@ -95,20 +95,8 @@ def test_broken_and_hostile_photos_are_left_out():
     for data in (b"", b"not an image", bytes(bomb), b"<svg xmlns='http://www.w3.org/2000/svg'/>"):
         assert open_photo(data) is None
     assert open_photo(_png((40, 20))).size == (40, 20)
-    card = CardView(
-        code="x",
-        share_url="https://o.example/c/x",
-        note="",
-        handle="eve",
-        product={"name": "A " * 200, "price": "1.00", "currency": "EUR"},
-        price_display="€1.00",
-        merchant_domain="shop.example",
-        merchant_verified=True,
-        buyable=True,
-        og_image_url="",
-        qr_url="",
-        embed_url="",
-        oembed_url="",
+    card = _card(
+        product={"name": "A " * 200, "price": "1.00", "currency": "EUR"}, price_display="€1.00"
     )
     plain = render_og_image(card)
     assert render_og_image(card, bytes(bomb)) == plain
@@ -116,23 +104,45 @@ def test_broken_and_hostile_photos_are_left_out():
 
 
 def test_bidi_overrides_do_not_reach_the_pixels():
-    def card(name: str) -> CardView:
-        return CardView(
-            code="x",
-            share_url="https://o.example/c/x",
-            note="",
-            handle="eve",
-            product={"name": name},
-            price_display=None,
-            merchant_domain="shop.example",
-            merchant_verified=False,
-            buyable=False,
-            og_image_url="",
-            qr_url="",
-            embed_url="",
-            oembed_url="",
+    assert render_og_image(_card(product={"name": "Holiday \u202egnp.exe"})) == render_og_image(
+        _card(product={"name": "Holiday gnp.exe"})
+    )
+
+
+def test_a_list_price_is_drawn_beside_the_price_and_names_a_new_image():
+    def card(list_price_display: str | None, price_display: str = "€89.00") -> CardView:
+        product = {"name": "Backpack", "price": "89.00", "currency": "EUR"}
+        return _card(
+            product=product, price_display=price_display, list_price_display=list_price_display
         )
 
-    assert render_og_image(card("Holiday \u202egnp.exe")) == render_og_image(
-        card("Holiday gnp.exe")
-    )
+    plain, sale = card(None), card("€109.00")
+    assert image_version(plain) != image_version(sale)
+    plain_pixels = Image.open(io.BytesIO(render_og_image(plain))).convert("RGB")
+    sale_pixels = Image.open(io.BytesIO(render_og_image(sale))).convert("RGB")
+    changed = ImageChops.difference(plain_pixels, sale_pixels).getbbox()
+    # Only right of the price, on the price's line.
+    assert changed is not None and changed[0] > 300 and 200 < changed[1] < changed[3] < 420
+    # A price too wide to leave room: the list price is left out, not drawn over.
+    wide = "€" + "8" * 30
+    assert render_og_image(card("€109.00", wide)) == render_og_image(card(None, wide))
+
+
+def _card(**fields) -> CardView:
+    """A card for drawing, without the app: ``fields`` override a plain one."""
+    plain = {
+        "code": "x",
+        "share_url": "https://o.example/c/x",
+        "note": "",
+        "handle": "eve",
+        "product": {"name": "Backpack"},
+        "price_display": None,
+        "merchant_domain": "shop.example",
+        "merchant_verified": True,
+        "buyable": True,
+        "og_image_url": "",
+        "qr_url": "",
+        "embed_url": "",
+        "oembed_url": "",
+    }
+    return CardView(**{**plain, **fields})

@@ -16,8 +16,10 @@ from plugin.metadata.syntaxes.page import Page
 from plugin.metadata.syntaxes.reading import Reading
 
 _WRAPPERS = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
-_NOISE = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
-_DECODER = json.JSONDecoder(parse_float=Decimal, strict=False)
+# An unclosed "/*" comments out the rest (trying ``.*?\*/`` from every later "/*" would
+# be quadratic).
+_NOISE = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*(?:.*?\*/|.*)|,(?=\s*[}\]])', re.DOTALL)
+DECODER = json.JSONDecoder(parse_float=Decimal, strict=False)
 _MAX_DEPTH = 32
 
 
@@ -47,7 +49,7 @@ def _documents(text: str) -> list:
     """Every JSON document in ``text``, top-level arrays flattened."""
     values, position, text = [], 0, text.strip()
     while position < len(text):
-        value, position = _DECODER.raw_decode(text, position)
+        value, position = DECODER.raw_decode(text, position)
         values.extend(value if isinstance(value, list) else [value])
         while position < len(text) and text[position] in " \t\r\n;,":
             position += 1

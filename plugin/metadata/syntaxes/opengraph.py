@@ -4,7 +4,8 @@ Pages put these tags in ``<head>`` or ``<body>``, with ``property`` or (wrongly)
 ``name``; all are accepted. Where a tag repeats, the first wins, except
 ``og:image`` which lists every picture. A bare ``og:price``/``product:price`` (an
 old spelling shops still write, often a human string such as "2,900원~") is read
-when ``…:price:amount`` is absent.
+when ``…:price:amount`` is absent. A lower ``product:sale_price`` is the price and
+the regular one its list price; ``product:original_price`` is a list price too.
 """
 
 from plugin.metadata import normalize
@@ -24,10 +25,22 @@ def read(page: Page) -> Reading | None:
     def first(*keys: str) -> str | None:
         return next((tags[key][0] for key in keys if key in tags), None)
 
+    currency = first("product:price:currency", "og:price:currency")
     amount, symbol = normalize.price(
-        first("product:price:amount", "og:price:amount", "product:price", "og:price"),
-        first("product:price:currency", "og:price:currency"),
+        first("product:price:amount", "og:price:amount", "product:price", "og:price"), currency
     )
+    sale, _ = normalize.price(
+        first("product:sale_price:amount", "og:sale_price:amount"),
+        first("product:sale_price:currency", "og:sale_price:currency") or currency,
+    )
+    original, _ = normalize.price(
+        first("product:original_price:amount", "og:original_price:amount"), currency
+    )
+    list_price = None
+    if sale is not None and amount is not None and sale < amount:
+        amount, list_price = sale, amount
+    elif original is not None and amount is not None and original > amount:
+        list_price = original
     og_type = (first("og:type") or "").lower()
     return Reading(
         syntax="opengraph",
@@ -37,7 +50,8 @@ def read(page: Page) -> Reading | None:
         description=normalize.text(first("og:description")),
         images=normalize.image_urls(tags.get("og:image", []), base_url),
         price=amount,
-        currency=normalize.currency(first("product:price:currency", "og:price:currency")) or symbol,
+        currency=normalize.currency(currency) or symbol,
+        list_price=list_price,
         availability=normalize.availability(first("product:availability", "og:availability")),
         brand=normalize.text(first("product:brand", "og:brand")),
         sku=normalize.text(first("product:retailer_item_id", "product:sku")),

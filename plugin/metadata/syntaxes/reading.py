@@ -23,6 +23,7 @@ class Reading:
     images: list[str] = field(default_factory=list)
     price: Decimal | None = None
     currency: str | None = None
+    list_price: Decimal | None = None
     availability: str | None = None
     brand: str | None = None
     sku: str | None = None

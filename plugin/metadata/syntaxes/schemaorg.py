@@ -27,8 +27,10 @@ PRODUCT_TYPES = frozenset(
 _PRODUCT_ID_KEYS = ("sku", "productid", "productgroupid")
 _GTIN_KEYS = ("gtin", "gtin13", "gtin12", "gtin14", "gtin8", "isbn")
 _VARIANT_KEYS = ("color", "size", "material", "pattern")
-# priceSpecification entries that describe a crossed-out price, not the price to pay.
-_NOT_THE_PRICE = frozenset({"listprice", "strikethroughprice", "msrp", "srp", "invoiceprice"})
+# priceSpecification entries that describe a price before a discount (shown crossed
+# out), and with the dealer's invoice price, those that are not the price to pay.
+_LIST_PRICE_TYPES = frozenset({"listprice", "strikethroughprice", "msrp", "srp"})
+_NOT_THE_PRICE = _LIST_PRICE_TYPES | {"invoiceprice"}
 _MAX_DEPTH = 32
 # Where a price written as an object (a template that serialised its price model, e.g.
 # ``{"sales": {"value": 3499, "formatted": "$3.499"}, "list": null}``) keeps the amount:
@@ -118,8 +120,9 @@ def _reading(product: dict, base_url: str, syntax: str) -> Reading:
     if sku is None and main and main.sku:
         sku = code_in_url(main.sku, base_url) or main.sku
     price, currency = _aggregate_price(product)
+    list_price = None
     if price is None and main:
-        price, currency = main.price, main.currency
+        price, currency, list_price = main.price, main.currency, main.list_price
     return Reading(
         syntax=syntax,
         is_product=True,
@@ -129,6 +132,7 @@ def _reading(product: dict, base_url: str, syntax: str) -> Reading:
         images=normalize.image_urls(product.get("image"), base_url),
         price=price,
         currency=currency or (main.currency if main else None),
+        list_price=list_price,
         availability=main.availability if main else None,
         brand=normalize.text(product.get("brand")) or normalize.text(product.get("manufacturer")),
         sku=sku,
@@ -225,7 +229,7 @@ def _offers_of(
 
 
 def _offer(node: dict, base_url: str, sku: str | None, attributes: dict[str, str]) -> Offer:
-    amount, currency = _offer_price(node)
+    amount, currency, list_price = _offer_price(node)
     offered = node.get("itemoffered")
     if isinstance(offered, dict):
         attributes = {**attributes, **_attributes(offered, [])}
@@ -234,6 +238,7 @@ def _offer(node: dict, base_url: str, sku: str | None, attributes: dict[str, str
         name=normalize.text(node.get("name")),
         price=amount,
         currency=currency,
+        list_price=list_price,
         availability=normalize.availability(node.get("availability")),
         url=normalize.absolute_url(node.get("url"), base_url),
         attributes=attributes,
@@ -241,22 +246,36 @@ def _offer(node: dict, base_url: str, sku: str | None, attributes: dict[str, str
 
 
 def _offer_price(node: dict) -> tuple:
-    """Price and currency of an offer, from itself or from its priceSpecification."""
-    candidates = [node] + [
-        spec
-        for spec in normalize.as_list(node.get("pricespecification"))
-        if isinstance(spec, dict)
-        and short_name(normalize.text(spec.get("pricetype")) or "") not in _NOT_THE_PRICE
+    """Price, currency and list price of an offer, from itself or its priceSpecification."""
+    specifications = [
+        spec for spec in normalize.as_list(node.get("pricespecification")) if isinstance(spec, dict)
     ]
-    for candidate in candidates:
-        amount, symbol = normalize.price(
-            _amount(candidate.get("price") or candidate.get("lowprice")),
-            candidate.get("pricecurrency") or node.get("pricecurrency"),
-        )
+    listed = [spec for spec in specifications if _price_type(spec) in _LIST_PRICE_TYPES]
+    paid = [spec for spec in specifications if _price_type(spec) not in _NOT_THE_PRICE]
+    for candidate in [node, *paid]:
+        amount, code = _price_of(candidate, node)
         if amount is not None:
-            code = normalize.currency(candidate.get("pricecurrency")) or symbol
-            return amount, code or normalize.currency(node.get("pricecurrency"))
-    return None, normalize.currency(node.get("pricecurrency"))
+            before = (_price_of(spec, node) for spec in listed)
+            list_price = next(
+                (value for value, unit in before if value and value > amount and unit == code),
+                None,
+            )
+            return amount, code, list_price
+    return None, normalize.currency(node.get("pricecurrency")), None
+
+
+def _price_type(specification: dict) -> str:
+    return short_name(normalize.text(specification.get("pricetype")) or "")
+
+
+def _price_of(candidate: dict, offer: dict) -> tuple:
+    """The amount and currency ``candidate`` (an offer or one of its specifications) gives."""
+    amount, symbol = normalize.price(
+        _amount(candidate.get("price") or candidate.get("lowprice")),
+        candidate.get("pricecurrency") or offer.get("pricecurrency"),
+    )
+    code = normalize.currency(candidate.get("pricecurrency")) or symbol
+    return amount, code or normalize.currency(offer.get("pricecurrency"))
 
 
 def _amount(value: object, depth: int = 0) -> object:

@@ -13,7 +13,7 @@ shops write these things, never about one shop's markup:
   "Bestellnummer", "Код", "ASIN", …), or the short text of an element whose
   ``class``/``id``/``data-*`` names it a product code or reference.
 * **is_product**: a heading plus a price and a buy button, or plus a stock statement.
-* **buy_button** (asked for when the tags say out of stock): whether the product's own
+* **buy_button** (asked for when the tags' stock is in doubt): whether the product's own
   buy button, the first ``<button>``/submit named for a cart outside other products'
   lists, can be pressed: not ``disabled``/``aria-disabled``, not labelled sold out.
 
@@ -24,6 +24,7 @@ Everything is found with a handful of XPath queries run by libxml2, so the reade
 costs little next to parsing.
 """
 
+import itertools
 import re
 
 from lxml import etree
@@ -37,6 +38,10 @@ _MAX_TEXT = 48
 # elements for the price and stock, in bytes of markup for the code.
 _OFFER_SPAN = 1200
 _CODE_SPAN = 640 * 1024
+# How many bytes after the heading the product's buy button and the element named for
+# its code are looked for: they sit with the product, not in its description.
+_NEAR_HEADING = 64 * 1024
+_MAX_TAG = 2048  # bytes of a start tag, its attributes included
 
 # Class/id words for price, stock and cart elements. Shops name these in English in
 # their markup whatever the language of the page; ``_walk_after`` tests pieces of them
@@ -84,11 +89,9 @@ _LABELLED_CODE = re.compile(
 _STRONG = re.compile(b"|".join(re.escape(label.encode()) for label in _STRONG_LABELS))
 # An element whose class/id/data-* names it the product code or reference.
 _NAMED_CODE = re.compile(
-    rb"roduct(?:-reference|-code|Code|_code|-number)[\w-]*[\"'][^<>]{0,300}>\s*"
-    rb"(?P<code>[^<>\s]{3,40})\s*<"
+    rb"roduct(?:-reference|-code|Code|_code|-number)[\w-]{0,40}[\"'][^<>]{0,300}>\s{0,200}"
+    rb"(?P<code>[^<>\s]{3,40})\s{0,200}<"
 )
-_CODE = re.compile(r"[^\"'<>]{0,80}[\"'][^<>]{0,300}>\s*(?P<code>[^<>\s]{3,40})\s*<")
-_IN_ATTRIBUTE = re.compile(r"""(?:class|id|data-[\w-]+)\s*=\s*["'][^"'<>]*$""")
 _CODE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9\-_./]{2,39}$")
 
 # Parts of a price element's label that mean "not the price to pay".
@@ -113,6 +116,9 @@ _ELSEWHERE = etree.XPath(
 # children are looked at on their own.
 _AMOUNTS = re.compile(r"\d[\d\s.,'’]*")
 
+_CENTS_APART = re.compile(r"(\d) (\d{2})(?![\d.,])")
+_DOT_GROUPED = re.compile(r"\d\.\d{3}(?!\d)")
+
 # Stock phrases, out-of-stock ones checked first ("not available" contains "available").
 _OUT_OF_STOCK = re.compile(
     r"out\s+of\s+stock|sold\s*out|currently\s+unavailable|unavailable|no\s+longer\s+available|"
@@ -120,9 +126,17 @@ _OUT_OF_STOCK = re.compile(
     r"ausverkauft|indisponible|rupture\s+de\s+stock|épuisé|non\s+disponibile|esaurito|"
     r"agotado|no\s+disponible|sem\s+estoque|esgotado|indisponível|nedostupn|vypredan|"
     r"niedostępn|brak\s+w\s+magazynie|нет\s+в\s+наличии|немає\s+в\s+наявності|"
-    r"ni\s+na\s+zalogi|loppu|nicht\s+auf\s+lager|품절|在庫切れ|缺貨|售完",
+    r"ni\s+na\s+zalogi|loppu|nicht\s+auf\s+lager|품절|在庫切れ|缺貨|售完|"
+    # "Cannot be bought (but can be reserved)".
+    r"cannot\s+be\s+(?:purchased|bought|ordered)|nicht\s+(?:bestellbar|kaufbar)|"
+    r"nie\s+je\s+možné\s+(?:\w+\s+)?kúpiť|nelze\s+(?:\w+\s+)?koupit|"
+    r"nie\s+można\s+(?:\w+\s+)?kupić|no\s+se\s+puede\s+comprar",
     re.IGNORECASE,
 )
+# A control the page has switched off, found in the markup without walking the tree.
+# (A regex starting on a literal: the engine skips to it; one starting on ``\s`` tries
+# every byte.)
+_DISABLED = re.compile(rb"""disabled(?:[\s>/]|=["']?(?:disabled|true)?["'\s>])""")
 _IN_STOCK = re.compile(
     r"in\s+stock|available|auf\s+lager|lieferbar|sofort\s+verfügbar|verfügbar|en\s+stock|"
     r"disponible|disponibile|in\s+magazzino|disponível|em\s+estoque|skladom|na\s+sklade|"
@@ -131,17 +145,14 @@ _IN_STOCK = re.compile(
 )
 
 
-def read(
-    page: Page, *, offer: bool = True, named: bool = True, button: bool = False
-) -> Reading | None:
+def read(page: Page, *, offer: bool = True, button: bool = False) -> Reading | None:
     """The visible reading. ``offer=False`` skips price and stock (a tagged syntax
-    gave the price), ``named=False`` elements named for the product code (labels are
-    still read); each saves a pass over the page. ``button`` also tells whether the
-    product's buy button can be pressed (``buy_button``)."""
-    sku = _sku(page.source, named=named)
+    gave the price), which saves a walk over the page. ``button`` also tells whether
+    the product's buy button can be pressed (``buy_button``)."""
+    sku = _sku(page)
     amount = currency = availability = heading = pressable = None
     buy = False
-    if offer and (heading := _product_heading(page)) is not None:
+    if offer and (heading := product_heading(page)) is not None:
         labelled, buy, pressable = _walk_after(heading, button)
         amount, currency = _price(labelled)
         availability = _availability(labelled)
@@ -159,14 +170,35 @@ def read(
     )
 
 
+def has_disabled_buy_button(page: Page) -> bool:
+    """Whether a ``<button>``/``<input>`` named for a cart, after the first heading, is
+    disabled: a shop switches its buy button off when the product cannot be bought (and,
+    on pages with variants, until one is chosen, which is why the page's stock statement
+    must agree; see ``extract``). Searched in the markup: a whole-page pass costs."""
+    source, start = page.source, page.heading_offset
+    for match in _DISABLED.finditer(source, start, start + _NEAR_HEADING):
+        # The tag around it, looked for within a tag's length (a hostile page's
+        # thousands of "disabled" outside any tag cost no more than that each).
+        at = match.start()
+        opening = source.rfind(b"<", max(start, at - _MAX_TAG), at)
+        closing = source.find(b">", at, at + _MAX_TAG)
+        if opening < 0 or closing < 0:
+            continue
+        tag = source[opening:closing].decode("utf-8", "replace")
+        if tag[1:7].lower() in ("button", "input ") and ">" not in tag and _BUY_CONTROL.search(tag):
+            return True
+    return False
+
+
 def _following(heading: etree._Element):
-    """The heading, what it holds, and every element after it, in document order."""
-    yield from heading.iter(etree.Element)
-    node = heading
-    while node is not None:
-        for sibling in node.itersiblings(etree.Element):
-            yield from sibling.iter(etree.Element)
-        node = node.getparent()
+    """The heading, what it holds, and every element after it, in document order (chained
+    lxml iterators: no Python frame per element)."""
+    siblings = (
+        sibling.iter(etree.Element)
+        for node in itertools.chain((heading,), heading.iterancestors())
+        for sibling in node.itersiblings(etree.Element)
+    )
+    return itertools.chain(heading.iter(etree.Element), itertools.chain.from_iterable(siblings))
 
 
 def _walk_after(heading: etree._Element, button: bool = False) -> tuple[list, bool, bool | None]:
@@ -176,16 +208,12 @@ def _walk_after(heading: etree._Element, button: bool = False) -> tuple[list, bo
     there is none."""
     labelled, buy, pressable = [], False, None
     looking = button
-    for count, element in enumerate(_following(heading)):
-        if count > _OFFER_SPAN:
-            break
-        if element.tag in _SKIPPED_TAGS:
-            continue
+    for element in itertools.islice(_following(heading), _OFFER_SPAN + 1):
         label = element.get("class")
         identifier = element.get("id")
         if identifier:
             label = f"{label} {identifier}" if label else identifier
-        if not label:
+        if not label or element.tag in _SKIPPED_TAGS:
             continue
         if "rice" in label or "tock" in label or "vailab" in label:
             labelled.append(element)
@@ -265,10 +293,10 @@ def _shown_text(element: etree._Element):
     return _SHOWN_TEXT(element)
 
 
-def _product_heading(page: Page) -> etree._Element | None:
+def product_heading(page: Page) -> etree._Element | None:
     """The product's ``<h1>``: the one whose text the ``<title>`` repeats, else the first
     outside the page's navigation (a menu's or a sidebar's ``<h1>`` names a category)."""
-    headings = list(page.root.iter("h1"))
+    headings = page.headings
     if not headings:
         return None
     if len(headings) > 1:
@@ -297,10 +325,19 @@ def _price(labelled: list) -> tuple:
         text = _text(element)
         if not text or len(_AMOUNTS.findall(text)) != 1 or _ELSEWHERE(element):
             continue
-        amount, currency = normalize.price(text)
+        amount, currency = normalize.price(_cents_joined(text))
         if amount is not None and amount > 0 and (currency or normalize.has_currency_sign(text)):
             return amount, currency
     return None, None
+
+
+def _cents_joined(text: str) -> str:
+    """``text`` with cents printed in an element of their own ("$229<sup>99</sup>",
+    read as "$229 99") put back after a decimal separator: a comma when the whole part
+    groups thousands with dots ("1.234 56" is 1234,56). Thousands groups have three
+    digits, so two after a space are cents."""
+    separator = "," if _DOT_GROUPED.search(text) else "."
+    return _CENTS_APART.sub(rf"\1{separator}\2", text, count=1)
 
 
 def _availability(labelled: list) -> str | None:
@@ -317,18 +354,19 @@ def _availability(labelled: list) -> str | None:
     return None
 
 
-def _sku(source: bytes, *, named: bool = True) -> str | None:
+def _sku(page: Page) -> str | None:
     """The product code the page prints after a label, or in an element named for it.
 
     Searched in the markup itself with two regexes that start on a literal, a fraction
     of the cost of walking the tree in Python: the first strong label ("SKU", "Art.-Nr."),
     else the first element named a product code or reference, else the first weak label.
     """
+    source = page.source
     if not source:
         return None
     # Product codes are printed with the product, after its heading: start there, and
     # stop before the footers of the biggest pages.
-    start = max(source.find(b"<h1"), 0)
+    start = page.heading_offset
     end = start + _CODE_SPAN
     weak = None
     for match in _LABELLED_CODE.finditer(source, start, end):
@@ -338,7 +376,7 @@ def _sku(source: bytes, *, named: bool = True) -> str | None:
         if _STRONG.match(match.group("label")):
             return code
         weak = weak or code
-    for match in _NAMED_CODE.finditer(source, start, end) if named else ():
+    for match in _NAMED_CODE.finditer(source, start, start + _NEAR_HEADING):
         code = match.group("code").decode("utf-8", "replace")
         if _CODE.match(code):
             return code
