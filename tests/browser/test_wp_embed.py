@@ -34,10 +34,12 @@ def test_height_and_link_messages_carry_the_secret_from_a_sandbox(
     page.goto(blog_server(HOST_PAGE % {"src": src}, path="/wp-post"))
 
     page.wait_for_function("window.__messages.some(m => m.data.message === 'height')")
-    [first, *_] = messages(page, "height")
-    assert first["origin"] == "null"  # sandboxed without allow-same-origin: an opaque origin
-    assert first["fromFrame"] is True
-    assert first["data"]["secret"] == SECRET and 60 < first["data"]["value"] < 1000
+    page.wait_for_load_state("load")
+    heights = messages(page, "height")
+    for height in heights:  # none of them, not even the first, before the iframe has a width
+        assert height["origin"] == "null"  # sandboxed without allow-same-origin: opaque
+        assert height["fromFrame"] is True
+        assert height["data"]["secret"] == SECRET and 60 < height["data"]["value"] < 1000
 
     # WordPress says "ready"; the embed answers with its height again.
     count = len(messages(page, "height"))
@@ -69,3 +71,18 @@ def test_without_a_secret_the_embed_stays_silent(demo, live_server, blog_server,
     page.frame_locator("#card").locator("a").first.wait_for()
     page.wait_for_timeout(300)
     assert page.evaluate("window.__messages") == []
+
+
+def test_no_height_is_sent_while_the_iframe_has_no_width(demo, live_server, blog_server, context):
+    """A zero-width frame wraps every word: its height would flash a page-tall iframe."""
+    src = f"{live_server}/c/trail-lena/embed#?secret={SECRET}"
+    host = (HOST_PAGE % {"src": src}).replace('width="480"', 'style="width:0"')
+    page = context.new_page()
+    page.goto(blog_server(host, path="/narrow"))
+    page.frame_locator("#card").locator("a").first.wait_for()
+    page.wait_for_timeout(300)
+    assert messages(page, "height") == []
+
+    page.evaluate("document.getElementById('card').style.width = '480px'")
+    page.wait_for_function("window.__messages.some(m => m.data.message === 'height')")
+    assert all(60 < height["data"]["value"] < 1000 for height in messages(page, "height"))
