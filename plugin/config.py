@@ -32,7 +32,9 @@ def settings_from_env(instance_path: str, environ=os.environ) -> dict:
         else {"CACHE_TYPE": "SimpleCache"}
     )
     return {
-        # Rate limits count in Redis when there is one (shared by every app process).
+        # Rate limits, and the fetcher's per-host limits, count in Redis when there
+        # is one (shared by every app process).
+        "OGSTORE_REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SECRET_KEY": environ.get("OGSTORE_SECRET_KEY") or _instance_secret(instance_path),

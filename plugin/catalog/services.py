@@ -33,12 +33,18 @@ UNAVAILABLE = frozenset({"OutOfStock", "SoldOut", "Discontinued"})
 
 
 def fetch_policy() -> metadata.FetchPolicy:
-    """The fetcher's policy from the app's settings, built once per app."""
+    """The fetcher's policy from the app's settings, built once per app.
+
+    With a Redis, the per-host limits hold for every app process together.
+    """
     policies = current_app.extensions.setdefault("ogstore.fetch_policy", {})
     allow = current_app.config["OGSTORE_FETCH_ALLOW"]
-    if allow not in policies:
-        policies[allow] = metadata.FetchPolicy.from_allow_string(allow)
-    return policies[allow]
+    redis_url = current_app.config["OGSTORE_REDIS_URL"]
+    if (allow, redis_url) not in policies:
+        policies[allow, redis_url] = metadata.FetchPolicy.from_allow_string(
+            allow, limits_redis_url=redis_url
+        )
+    return policies[allow, redis_url]
 
 
 def domain_of(url: str) -> str:

@@ -15,7 +15,8 @@ Guards, in the order a fetch meets them:
   size (so a gzip bomb stops at ``max_bytes`` too).
 * Politeness: a ``User-Agent`` naming ogstore, and per-host limits (concurrent
   fetches, and a token bucket for the request rate) so ogstore cannot be used to
-  flood a shop; past a short wait a fetch fails with ``rate_limited``.
+  flood a shop; past a short wait a fetch fails with ``rate_limited``. With a
+  Redis the limits hold for all app processes together.
 * Logs name the host and the error code, never the path, query or userinfo.
 
 docs/security.md lists each promise and the test that proves it.
@@ -41,7 +42,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTime
 
 from plugin.metadata.errors import MetadataError
 from plugin.metadata.extract import extract
-from plugin.metadata.fetch.limits import HostLimiter, host_key
+from plugin.metadata.fetch.limits import HostLimiter, RedisHostLimiter, host_key
 from plugin.metadata.product import Product
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ __all__ = [
     "FetchPolicy",
     "FetchedPage",
     "HostLimiter",
+    "RedisHostLimiter",
     "check_url",
     "fetch_page",
     "fetch_product",
@@ -99,14 +101,17 @@ class FetchPolicy:
         "ogstore/0.1 (+https://github.com/ogstore/ogstore; reads product metadata for sharing)"
     )
     proxy: str | None = None
-    #: Per-host politeness (per process): at most ``max_per_host`` requests in flight,
-    #: and a token bucket refilled at ``host_rate`` requests a second holding up to
-    #: ``host_burst``. A request waits at most ``rate_wait`` seconds for either, then
-    #: fails with ``rate_limited``. Every redirect hop is one request to its host.
+    #: Per-host politeness: at most ``max_per_host`` requests in flight, and a token
+    #: bucket refilled at ``host_rate`` requests a second holding up to ``host_burst``.
+    #: A request waits at most ``rate_wait`` seconds for either, then fails with
+    #: ``rate_limited``. Every redirect hop is one request to its host. The limits
+    #: are counted in this process, or with ``limits_redis_url`` in that Redis,
+    #: shared by every process that uses it.
     max_per_host: int = 4
     host_rate: float = 2.0
     host_burst: int = 20
     rate_wait: float = 2.0
+    limits_redis_url: str | None = None
 
     def __post_init__(self) -> None:
         if self.max_per_host < 1 or self.host_burst < 1:
@@ -148,6 +153,17 @@ class FetchedPage:
 
 DEFAULT_POLICY = FetchPolicy()
 _limiter = HostLimiter()
+_shared_limiters: dict[str, RedisHostLimiter] = {}
+
+
+def _limiter_for(policy: FetchPolicy) -> HostLimiter | RedisHostLimiter:
+    """The process's own limiter, or the one counting in the policy's Redis."""
+    url = policy.limits_redis_url
+    if not url:
+        return _limiter
+    if url not in _shared_limiters:
+        _shared_limiters[url] = RedisHostLimiter.from_url(url)
+    return _shared_limiters[url]
 
 
 def fetch_product(url: str, policy: FetchPolicy = DEFAULT_POLICY) -> Product:
@@ -215,7 +231,7 @@ def _fetch(
         guard.host = _host_for_log(url)
         url = check_url(url)
         parts = urlsplit(url)
-        with _limiter.slot(host_key(parts), policy, guard):
+        with _limiter_for(policy).slot(host_key(parts), policy, guard):
             if policy.proxy:
                 guard.addresses(
                     parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
