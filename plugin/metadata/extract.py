@@ -56,7 +56,7 @@ from collections.abc import Callable
 import charset_normalizer
 from lxml import etree
 
-from plugin.metadata import normalize
+from plugin.metadata import local_currency, normalize
 from plugin.metadata.errors import MetadataError
 from plugin.metadata.product import Offer, Product
 from plugin.metadata.syntaxes import (
@@ -164,7 +164,19 @@ def extract(html: str | bytes, url: str, *, encoding: str | None = None) -> Prod
         _shown_stock_wins(product, "InStock")
     elif doubted and shown and shown.buy_button is False and shown.availability in _UNAVAILABLE:
         _shown_stock_wins(product, shown.availability)
+    if product.price is not None and product.currency is None:
+        _local_currency(product, page)
     return product
+
+
+def _local_currency(product: Product, page: Page) -> None:
+    """A price shown as "$87.11" on a US page is in USD (see ``local_currency``)."""
+    code = local_currency.currency(page, product.price)
+    if code is None:
+        return
+    product.currency, product.sources["currency"] = code, "locale"
+    for offer in product.offers:
+        offer.currency = offer.currency or code
 
 
 def _shown_stock_wins(product: Product, availability: str) -> None:

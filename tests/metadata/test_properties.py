@@ -145,6 +145,20 @@ def test_markup_searches_stay_linear_on_hostile_pages(body):
     assert product is not None and product.availability == "InStock"
 
 
+PRICE_WITHOUT_CURRENCY = '<meta property="og:price:amount" content="1299">'
+
+
+def test_a_page_of_the_same_number_settles_its_currency_in_bounded_time():
+    """The price without a currency, then half a million times the amount without its
+    sign: the sign is looked for around a bounded number of them."""
+    head = '<meta property="og:type" content="product">' + PRICE_WITHOUT_CURRENCY
+    body = "<h1>Mug</h1><p>" + "1 299 " * 500_000 + "</p><p>$1,299</p>"
+    product = extract(
+        f'<html lang="en-US"><head>{head}</head><body>{body}', "https://shop.example/"
+    )
+    assert product.price == 1299 and product.currency is None
+
+
 def test_charset_detection_stays_linear_on_long_ascii_runs():
     """An undeclared page that is not UTF-8, with a long run of ASCII before its first
     other byte: the detector's sample is found in one pass (this took 15 s)."""
