@@ -93,16 +93,15 @@ select,input,[part=buy]{font:inherit;padding:.4rem;border:1px solid #8888;border
     build(d) {
       const p = d.product || {};
       const a = avail(p.availability);
-      const price = (this._price = h("p", { part: "price" }, money(p.price, p.currency)));
-      // The price before a discount, crossed out (follows the chosen option).
+      const price = h("span", { part: "price" }, money(p.price, p.currency));
+      // The price before a discount, crossed out beside it (follows the chosen option).
       const was = (o) => (o.list_price ? money(o.list_price, o.currency || p.currency) : "");
       const struck = h("s", { part: "was", class: "m" }, was(p));
       const body = h(
         "div",
         { class: "b" },
         h("h3", { part: "name" }, p.name),
-        price,
-        struck,
+        h("p", {}, price, " ", struck),
         a && h("p", { class: "m" }, words(a)),
         d.note && h("p", {}, h("q", {}, d.note)),
         d.sharer?.handle && h("p", { class: "m" }, "\u2014 @" + d.sharer.handle),

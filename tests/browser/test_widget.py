@@ -124,6 +124,9 @@ def test_the_pasted_snippet_renders_on_another_origin_and_buy_pays(
     expect(widget.locator("[part=price]")).to_have_text("€89.00")  # en-US, EUR
     expect(widget.locator("[part=was]")).to_have_text("€109.00")  # on sale: crossed out
     expect(widget.locator("[part=was]")).to_have_css("text-decoration-line", "line-through")
+    now, was = (widget.locator(f"[part={part}]").bounding_box() for part in ("price", "was"))
+    assert was["x"] > now["x"] + now["width"]  # beside the price, on its line
+    assert now["y"] <= was["y"] + was["height"] / 2 <= now["y"] + now["height"]
     expect(widget.locator("[part=image]")).to_have_attribute("alt", NAME)
     expect(widget.get_by_text("— @lena", exact=True)).to_be_visible()
     expect(page.locator(f'ogstore-card[code="{CODE}"] > a')).to_be_hidden()  # fallback replaced
