@@ -8,12 +8,12 @@ def limited(app_factory):
     return app_factory(RATELIMIT_ENABLED=True).test_client()
 
 
-def test_login_mail_is_limited_per_client(limited):
-    answers = [
-        limited.post("/login", data={"email": "a@example.com"}).status_code for _ in range(7)
-    ]
+@pytest.mark.parametrize("form", ["/login", "/signup"])
+def test_forms_that_send_mail_are_limited_per_client(limited, form):
+    data = {"email": "a@example.com", "handle": "ana"}
+    answers = [limited.post(form, data=data).status_code for _ in range(7)]
     assert answers == [200] * 5 + [429] * 2
-    assert limited.get("/login").status_code == 200  # the form itself is not limited
+    assert limited.get(form).status_code == 200  # the form itself is not limited
 
 
 def test_sharer_sign_ups_are_limited_with_the_api_error_shape(limited):

@@ -66,12 +66,31 @@ def mail_sharer_link(email: object) -> None:
     sharer = sharing.sharer_by_email(email)
     if sharer is None:
         return  # the answer is the same either way: no way to probe for accounts
+    _mail_link(sharer, "Your ogstore login link", "Open this link to see your dashboard")
+
+
+def sign_up_sharer(handle: object, email: object) -> None:
+    """A new sharer, who logs in from the link mailed to them.
+
+    An address that has an account already gets a login link instead, and the page
+    answers the same either way, so nobody learns whose address is registered.
+    """
+    if sharing.sharer_by_email(email) is not None:
+        mail_sharer_link(email)
+        return
+    if not isinstance(email, str) or not email.strip():
+        raise ApiError("invalid_email", "Your login link is mailed: an address is needed.", 422)
+    sharer, _api_token = sharing.create_sharer(handle, email)
+    _mail_link(sharer, "Welcome to ogstore", "Open this link to share your first product")
+
+
+def _mail_link(sharer, subject: str, invitation: str) -> None:
     link = url_for("accounts.login", token=login_token("sharer", sharer.id), _external=True)
     send_mail(
         sharer.email,
-        "Your ogstore login link",
-        f"Hello @{sharer.handle},\n\nOpen this link to see your dashboard "
-        f"(it works once, for a week):\n\n{link}\n\nIf you did not ask for it, ignore this mail.",
+        subject,
+        f"Hello @{sharer.handle},\n\n{invitation} (it works once, for a week):\n\n{link}"
+        "\n\nIf you did not ask for it, ignore this mail.",
     )
 
 
