@@ -94,6 +94,12 @@ def _mail_link(sharer, subject: str, invitation: str) -> None:
     )
 
 
+def sign_in(kind: str, subject_id: int) -> None:
+    """This browser is now logged in as this sharer or merchant, and nothing else."""
+    session.clear()
+    session[f"{kind}_id"] = subject_id
+
+
 def signed_in_sharer():
     """The sharer this browser session logged in as, or None."""
     sharer_id = session.get("sharer_id")

@@ -1,6 +1,6 @@
 """Sign-up and login pages, the links they mail, and the link a merchant asks for with its key."""
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from plugin.accounts import services
 from plugin.catalog import services as catalog
@@ -43,9 +43,39 @@ def signup_form():
 @bp.get("/login/<token>")
 def login(token: str):
     kind, subject_id = services.log_in(token)
-    session.clear()
-    session[f"{kind}_id"] = subject_id
+    services.sign_in(kind, subject_id)
     return redirect(url_for(_DASHBOARDS[kind]))
+
+
+@bp.route("/sell", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def sell():
+    """A shop's way in: its address, then the tag that proves the domain, then its key.
+
+    The claim travels in the form, to the one browser that started; the page only
+    ever shows its hash. Verified, the browser is logged in to the merchant dashboard.
+    """
+    if request.method == "GET":
+        return render_template("accounts/sell.html", csrf_token=services.csrf_token())
+    url, claim = request.form.get("url", "").strip(), request.form.get("claim", "")
+    step = {"url": url, "domain": catalog.domain_of(url), "claim": claim}
+    step["csrf_token"] = services.csrf_token()
+    status = 200
+    try:
+        if not services.csrf_ok(request.form.get("csrf_token")):
+            raise ApiError("csrf_failed", "The form expired: please send it again.", 400)
+        if claim:
+            merchant, step["api_key"] = catalog.verify_merchant_at(url, claim)
+            services.sign_in("merchant", merchant.id)
+        else:
+            catalog.merchant_for_url(url)
+            step["claim"] = catalog.new_claim()
+    except ApiError as error:
+        step["error"], status = error.message, error.status
+    if step["claim"]:
+        step["verification_meta"] = catalog.verification_meta(step["claim"])
+    # A claim or a key is on this page: no cache may keep it.
+    return render_template("accounts/sell.html", **step), status, {"Cache-Control": "no-store"}
 
 
 @bp.post("/api/v1/merchants/me/login-link")
