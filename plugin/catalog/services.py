@@ -403,17 +403,21 @@ _SETTINGS = {
 }
 
 
+def refused_settings(body: dict) -> list[str]:
+    """The names in ``body`` that are no setting, or whose value is out of bounds."""
+    return sorted(
+        name for name, value in body.items() if name not in _SETTINGS or not _SETTINGS[name](value)
+    )
+
+
 def update_settings(merchant: Merchant, body: dict) -> None:
     """Change the merchant's attribution, refund window, reshare share or checkout style.
 
     All or nothing: one bad value and none is changed.
     """
-    unknown = set(body) - set(_SETTINGS)
-    invalid = [
-        name for name, value in body.items() if name in _SETTINGS and not _SETTINGS[name](value)
-    ]
-    if unknown or invalid or not body:
-        names = ", ".join(sorted(unknown | set(invalid))) or "none given"
+    refused = refused_settings(body)
+    if refused or not body:
+        names = ", ".join(refused) or "none given"
         raise ApiError("invalid_settings", f"Settings not accepted: {names}.", 422)
     for name, value in body.items():
         setattr(merchant, name, value)

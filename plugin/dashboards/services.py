@@ -1,14 +1,19 @@
-"""The funnel numbers dashboards and the stats API show, and the dashboards' reports.
+"""The funnel numbers dashboards and the stats API show, the dashboards' reports, and
+the merchant's rules form.
 
 Every number comes from the domains' services (``sharing`` counts visits,
 ``checkout`` counts orders and sums the commission ledger), each an aggregate
 query: a page costs the same few queries however many clicks and orders there are.
 """
 
+import re
+from decimal import Decimal
+
 from plugin import money
 from plugin.catalog import services as catalog
 from plugin.checkout import ledger, reports
 from plugin.dashboards import charts
+from plugin.errors import ApiError
 from plugin.models import utcnow
 from plugin.sharing import services as sharing
 from plugin.sharing.models import Sharer
@@ -253,3 +258,45 @@ def _rules_text(rules: dict, fallback_bps: int) -> dict:
         "default": words(rules["default"]),
         "products": sorted((url, words(rule)) for url, rule in rules["products"].items()),
     }
+
+
+# The form's fields in the words its labels use.
+_FIELD_WORDS = {
+    "refund_window_days": "the refund window (0 to 365 days)",
+    "attribution": "the attribution",
+    "attribution_window_days": "the attribution window (1 to 365 days)",
+    "reshare_share_bps": "what reshares pass on (0 to 50 %)",
+}
+_PERCENT = re.compile(r"\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*%?\s*")
+
+
+def update_merchant_rules(merchant, form) -> None:
+    """The dashboard's rules form: commission and reshare as percentages, the refund
+    window, attribution and its window. All or nothing: one bad field changes none."""
+    commission = _basis_points(form.get("commission_percent"))
+    if commission is None:
+        raise ApiError("invalid_rule", "The commission is a percentage from 0 to 100.", 422)
+    settings = {
+        "refund_window_days": _whole_number(form.get("refund_window_days")),
+        "attribution": form.get("attribution"),
+        "attribution_window_days": _whole_number(form.get("attribution_window_days")),
+        "reshare_share_bps": _basis_points(form.get("reshare_percent") or "0"),
+    }
+    if refused := catalog.refused_settings(settings):
+        fields = ", ".join(_FIELD_WORDS[name] for name in refused)
+        raise ApiError("invalid_settings", f"Nothing was saved: check {fields}.", 422)
+    catalog.update_settings(merchant, settings)
+    catalog.set_commission_rule(merchant, {"bps": commission})
+
+
+def _basis_points(value: object) -> int | None:
+    """ "12.5" (per cent) -> 1250, or None for anything that is not 0 to 100 %."""
+    match = _PERCENT.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    basis_points = int(Decimal(match.group(1).replace(",", ".")) * 100)
+    return basis_points if basis_points <= 10_000 else None
+
+
+def _whole_number(value: object) -> int | None:
+    return int(value) if isinstance(value, str) and value.strip().isdecimal() else None

@@ -13,6 +13,8 @@ from decimal import Decimal
 from flask import (
     Blueprint,
     Response,
+    flash,
+    redirect,
     render_template,
     request,
     stream_with_context,
@@ -23,6 +25,7 @@ from plugin import money
 from plugin.accounts import services as accounts
 from plugin.checkout import reports
 from plugin.dashboards import services
+from plugin.errors import ApiError
 from plugin.sharing import services as sharing
 from plugin.sharing.views import card_view
 from plugin.web import visitor_locale
@@ -54,6 +57,23 @@ def sharer_dashboard():
     )
 
 
+@bp.post("/dashboard/merchant/rules")
+def merchant_rules():
+    """The rules form on the merchant dashboard; back to its top, saying how it went."""
+    merchant = accounts.signed_in_merchant()
+    if merchant is None:
+        return render_template("dashboards/login_needed.html"), 401
+    try:
+        if not accounts.csrf_ok(request.form.get("csrf_token")):
+            raise ApiError("csrf_failed", "The form expired: please send it again.", 400)
+        services.update_merchant_rules(merchant, request.form)
+    except ApiError as error:
+        flash(error.message, "error")
+    else:
+        flash("Saved: sales from now on follow these rules.", "saved")
+    return redirect(url_for("dashboards.merchant_dashboard"), 303)
+
+
 def _money(locale: str):
     return lambda minor, currency: money.format_money(minor, currency, locale)
 
@@ -69,6 +89,7 @@ def merchant_dashboard():
         merchant=merchant,
         report=services.merchant_dashboard(merchant, locale),
         money=_money(locale),
+        csrf_token=accounts.csrf_token(),
     )
 
 
