@@ -54,7 +54,23 @@ def sharer_dashboard():
         money=_money(locale),
         embed_html=embed_html,
         script_url=url_for("static", filename="js/embed.js", _external=True),
+        csrf_token=accounts.csrf_token(),
     )
+
+
+@bp.post("/dashboard/token")
+def new_api_token():
+    """A new API token for the signed-in sharer, shown once; the earlier one stops working."""
+    sharer = accounts.signed_in_sharer()
+    if sharer is None:
+        return render_template("dashboards/login_needed.html"), 401
+    if not accounts.csrf_ok(request.form.get("csrf_token")):
+        flash("The form expired: please send it again.", "error")
+        return redirect(url_for("dashboards.sharer_dashboard"), 303)
+    page = render_template(
+        "dashboards/token.html", sharer=sharer, token=sharing.replace_token(sharer)
+    )
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @bp.post("/dashboard/merchant/rules")

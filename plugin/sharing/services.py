@@ -52,6 +52,13 @@ def issue_token(sharer: Sharer) -> str:
     return token
 
 
+def replace_token(sharer: Sharer) -> str:
+    """``issue_token``, saved: the earlier token stops working now."""
+    token = issue_token(sharer)
+    db.session.commit()
+    return token
+
+
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}")
 
 
