@@ -40,7 +40,8 @@ run: install
 	$(BIN)/ogstore demo seed --base-url http://$(HOST):$(PORT) && \
 	exec $(BIN)/ogstore run --host $(HOST) --port $(PORT)
 
-# The npm unfurlers the card tests run with Node (open-graph-scraper, metascraper).
+# The npm packages tests use: unfurlers the card tests run with Node (open-graph-scraper,
+# metascraper), and axe-core, which the accessibility test loads into Chromium.
 unfurlers:
 	@command -v npm >/dev/null 2>&1 || { echo "npm not found: the unfurler tests will skip (CI fails them)"; exit 0; }; \
 	cd tests/unfurlers && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
