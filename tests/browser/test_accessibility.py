@@ -35,6 +35,12 @@ def audited(context, require_service):
     return context
 
 
+def open_page(context, scheme: str):
+    page = context.new_page()
+    page.emulate_media(color_scheme=scheme)
+    return page
+
+
 def violations(page, path: str) -> list[str]:
     found = page.evaluate(
         "async () => (await axe.run({resultTypes: ['violations']})).violations"
@@ -49,8 +55,7 @@ def violations(page, path: str) -> list[str]:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_public_pages(demo, live_server, audited, scheme):
-    page = audited.new_page()
-    page.emulate_media(color_scheme=scheme)
+    page = open_page(audited, scheme)
     product = f"{live_server}/demo/shop/products/trail-runner-backpack"
     problems = []
     for path in [*PUBLIC, f"/validate?url={product}"]:
@@ -58,11 +63,13 @@ def test_public_pages(demo, live_server, audited, scheme):
         if path == "/demo/blog":
             page.locator("ogstore-card [part=buy]").wait_for()
         problems += violations(page, path.split("?")[0])
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") is (scheme == "dark")
     assert problems == []
 
 
-def test_signed_in_pages_and_checkout(demo, live_server, audited):
-    buyer = audited.new_page()
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_signed_in_pages_and_checkout(demo, live_server, audited, scheme):
+    buyer = open_page(audited, scheme)
     buyer.goto(live_server + "/c/trail-lena")
     buyer.get_by_role("button", name="Buy").click()
     buyer.get_by_role("button", name="Pay €89.00").wait_for()
@@ -71,7 +78,7 @@ def test_signed_in_pages_and_checkout(demo, live_server, audited):
     buyer.get_by_text("Paid. Thank you!").wait_for()
     problems += violations(buyer, "/c/trail-lena?order=")
 
-    sharer = audited.new_page()
+    sharer = open_page(audited, scheme)
     sharer.goto(demo["sharer dashboard"])
     problems += violations(sharer, "/dashboard")
     sharer.goto(live_server + "/share")
@@ -79,7 +86,7 @@ def test_signed_in_pages_and_checkout(demo, live_server, audited):
     sharer.get_by_role("link", name="Alpine Trail Runner Backpack 18L").click()
     problems += violations(sharer, "/share/<code>")
 
-    merchant = audited.new_page()  # the login link replaces the sharer's session
+    merchant = open_page(audited, scheme)  # the login link replaces the sharer's session
     merchant.goto(demo["merchant dashboard"])
     merchant.get_by_text("Change the rules").click()
     problems += violations(merchant, "/dashboard/merchant")
