@@ -24,6 +24,9 @@ _KEY_SEPARATORS = re.compile(r"[/#:]")
 # A short word right before or after the amount: "Kn", "Kč", "тг.", "lei", "Rs".
 _CURRENCY_WORD = re.compile(r"^\W*[^\W\d_]{1,4}\.?\s*\d|\d\s*[^\W\d_]{1,4}\.?\W*$")
 
+# A label before a name ("Brand: ", "Ver mais artigos da Marca: "); not "https://".
+_LABELLED = re.compile(r"^[^:]{1,60}:\s+(?=\S)")
+
 # Symbols that name one currency only; "$", "¥", "kr" or "Rs" do not.
 _CURRENCY_SYMBOLS = {
     "€": "EUR",
@@ -106,6 +109,12 @@ def text(value: object) -> str | None:
         if cleaned:
             return cleaned
     return None
+
+
+def brand(value: object) -> str | None:
+    """A brand's name, without a label before it: "Marca: Panasonic" is Panasonic."""
+    name = text(value)
+    return _LABELLED.sub("", name) if name else None
 
 
 def currency(value: object) -> str | None:

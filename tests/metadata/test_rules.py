@@ -626,3 +626,32 @@ def test_a_script_full_of_objects_that_never_parse_is_given_up_on(monkeypatch):
     with pytest.raises(MetadataError):
         extract(_scripted(f"var state = {hostile}"), URL)
     assert 0 < len(attempts) <= 100
+
+
+# --- brand ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "brand"),
+    [
+        ("Ver mais artigos da Marca: Panasonic", "Panasonic"),
+        ("Brand:  Bosch", "Bosch"),
+        ("Bosch", "Bosch"),
+        ("https://brand.example/bosch", "https://brand.example/bosch"),
+        ("Brand:", "Brand:"),  # nothing after the label: keep what is there
+    ],
+)
+def test_a_label_before_the_brand_is_not_the_brand(written, brand):
+    assert normalize.brand(written) == brand
+
+
+def test_a_labelled_brand_element_gives_the_name():
+    """As mediamarkt.pt marks it up: the label inside the element that carries brand."""
+    html = page(
+        '<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Mug</h1>'
+        '<h5 itemprop="brand"><span>Ver mais artigos da Marca: </span><a>Panasonic</a></h5>'
+        '<div itemprop="offers" itemscope itemtype="https://schema.org/Offer">'
+        '<meta itemprop="price" content="5"><meta itemprop="priceCurrency" content="EUR">'
+        "</div></div>"
+    )
+    assert extract(html, URL).brand == "Panasonic"

@@ -50,7 +50,7 @@ def read(page: Page) -> Reading | None:
         availability=normalize.availability(
             first(loose, "availability") or _card_value(named, _STOCK_LABEL)
         ),
-        brand=normalize.text(first(loose, "brand")),
+        brand=normalize.brand(first(loose, "brand")),
         sku=normalize.text(first(loose, "sku")),
         gtin=normalize.text(first(loose, "gtin", "gtin13", "gtin12", "gtin14", "gtin8")),
         mpn=normalize.text(first(loose, "mpn")),

@@ -53,7 +53,7 @@ def read(page: Page) -> Reading | None:
         currency=normalize.currency(currency) or symbol,
         list_price=list_price,
         availability=normalize.availability(first("product:availability", "og:availability")),
-        brand=normalize.text(first("product:brand", "og:brand")),
+        brand=normalize.brand(first("product:brand", "og:brand")),
         sku=normalize.text(first("product:retailer_item_id", "product:sku")),
         gtin=normalize.text(first("product:gtin", "product:ean", "product:upc", "product:isbn")),
         mpn=normalize.text(first("product:mfr_part_no", "product:mpn")),

@@ -134,7 +134,7 @@ def _reading(product: dict, base_url: str, syntax: str) -> Reading:
         currency=currency or (main.currency if main else None),
         list_price=list_price,
         availability=main.availability if main else None,
-        brand=normalize.text(product.get("brand")) or normalize.text(product.get("manufacturer")),
+        brand=normalize.brand(product.get("brand")) or normalize.brand(product.get("manufacturer")),
         sku=sku,
         gtin=next(filter(None, (normalize.text(product.get(key)) for key in _GTIN_KEYS)), None),
         mpn=normalize.text(product.get("mpn")),

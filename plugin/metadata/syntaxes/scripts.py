@@ -148,7 +148,7 @@ def _product(node: dict, currency: str | None, names: tuple[str, str]) -> Readin
         price=amount,
         currency=_first(offer, _CURRENCY_KEYS, normalize.currency) or currency or symbol,
         availability=_availability(offer),
-        brand=_first(node, ("brand", "vendor", "item_brand"), normalize.text),
+        brand=_first(node, ("brand", "vendor", "item_brand"), normalize.brand),
         sku=_first(offer, _SKU_KEYS, normalize.text) if not shopify else offer.get("sku") or None,
     )
 
