@@ -25,10 +25,10 @@ MAX_BYTES = 300_000
 MAX_PHOTO_PIXELS = 24_000_000
 PHOTO_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 # Bump when the layout changes, so every card gets a new image URL.
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 
 FONTS = Path(__file__).parent / "fonts"
-_INK, _MUTED, _PAPER, _ACCENT = "#14213d", "#5c677d", "#fbf8f3", "#e85d04"
+_INK, _MUTED, _PAPER, _ACCENT = "#14213d", "#5c677d", "#fbf8f3", "#c2410c"
 _IN_STOCK, _OUT = "#1b7f3b", "#b42318"
 _UNAVAILABLE = frozenset({"OutOfStock", "SoldOut", "Discontinued"})
 
