@@ -25,6 +25,11 @@ def test_unknown_addresses_get_the_same_answer_and_no_mail(client, caplog):
     assert "/login/" not in caplog.text
 
 
+def test_a_sharer_with_cards_lands_on_the_dashboard(client, demo):
+    opened = client.get("/" + demo["sharer dashboard"].split("/", 3)[3])
+    assert opened.status_code == 302 and opened.headers["Location"] == "/dashboard"
+
+
 def test_a_merchant_asks_for_a_link_with_its_key(client, demo):
     key = {"Authorization": "Bearer " + demo["merchant API key"]}
     assert client.post("/api/v1/merchants/me/login-link").status_code == 401

@@ -30,7 +30,8 @@ def test_sign_up_then_the_mailed_link_opens_the_share_page(app, client, caplog):
         assert sharers() == [("mira_k", "mira@example.com")]
     assert "to mira@example.com — Welcome to ogstore" in caplog.text
     [link] = mailed_links(caplog)
-    assert client.get(link).status_code == 302
+    opened = client.get(link)  # no card yet: straight to making the first one
+    assert opened.status_code == 302 and opened.headers["Location"] == "/share"
     assert "Share a product, @mira_k" in client.get("/share").get_data(as_text=True)
 
 

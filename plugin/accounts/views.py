@@ -6,6 +6,7 @@ from plugin.accounts import services
 from plugin.catalog import services as catalog
 from plugin.errors import ApiError
 from plugin.extensions import limiter
+from plugin.sharing import services as sharing
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -44,6 +45,8 @@ def signup_form():
 def login(token: str):
     kind, subject_id = services.log_in(token)
     services.sign_in(kind, subject_id)
+    if kind == "sharer" and not sharing.cards_of(sharing.get_sharer(subject_id)):
+        return redirect(url_for("sharing.share"))  # nothing to count yet: make a first card
     return redirect(url_for(_DASHBOARDS[kind]))
 
 
