@@ -85,3 +85,46 @@ def test_without_the_form_token_or_a_login_nothing_changes(app, demo, merchant_c
     assert "The form expired" in merchant_client.get("/dashboard/merchant").get_data(as_text=True)
     stranger = app.test_client().post("/dashboard/merchant/rules", data=RULES)
     assert stranger.status_code == 401 and rules(app) == before
+
+
+PRODUCT_RULE = "/dashboard/merchant/rules/product"
+
+
+def test_a_products_own_rule_is_set_and_removed_on_the_dashboard(demo, merchant_client):
+    product = demo["base_url"] + "/demo/shop/products/merino-crew-sweater"
+    form = {"product_url": product, "commission_percent": "15", "csrf_token": csrf(merchant_client)}
+    assert merchant_client.post(PRODUCT_RULE, data=form).status_code == 303
+    page = merchant_client.get("/dashboard/merchant").get_data(as_text=True)
+    assert f"Override for <code>{product}</code>: <strong>15 %" in page
+
+    removal = {"product_url": product, "remove": "1", "csrf_token": csrf(merchant_client)}
+    assert merchant_client.post(PRODUCT_RULE, data=removal).status_code == 303
+    page = merchant_client.get("/dashboard/merchant").get_data(as_text=True)
+    assert "Override for" not in page and "Saved" in page
+
+
+def test_another_shops_page_gets_no_rule(demo, merchant_client):
+    form = {
+        "product_url": "https://elsewhere.example/p/1",
+        "commission_percent": "15",
+        "csrf_token": csrf(merchant_client),
+    }
+    merchant_client.post(PRODUCT_RULE, data=form)
+    page = merchant_client.get("/dashboard/merchant").get_data(as_text=True)
+    assert "must be a page of your own shop" in page and "Override for" not in page
+
+
+def test_the_api_removes_a_products_rule(client, demo):
+    key = {"Authorization": "Bearer " + demo["merchant API key"]}
+    product = demo["base_url"] + "/demo/shop/products/merino-crew-sweater"
+    rule = {"bps": 1500, "product_url": product}
+    client.put("/api/v1/merchants/me/commission", json=rule, headers=key)
+    removed = client.delete(
+        "/api/v1/merchants/me/commission", query_string={"product_url": product}, headers=key
+    )
+    assert removed.status_code == 200 and removed.get_json()["products"] == {}
+    again = client.delete(
+        "/api/v1/merchants/me/commission", query_string={"product_url": product}, headers=key
+    )
+    assert again.status_code == 404 and again.get_json()["error"]["code"] == "rule_not_found"
+    assert client.delete("/api/v1/merchants/me/commission").status_code == 401

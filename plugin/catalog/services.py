@@ -371,6 +371,22 @@ def set_commission_rule(merchant: Merchant, body: dict) -> dict:
     return commission_rules(merchant)
 
 
+def remove_commission_override(merchant: Merchant, product_url: object) -> dict:
+    """Drop a product's own rule: the product follows the default again."""
+    rule = (
+        db.session.scalar(
+            select(CommissionRule).filter_by(merchant_id=merchant.id, product_url=product_url)
+        )
+        if isinstance(product_url, str)
+        else None
+    )
+    if rule is None:
+        raise ApiError("rule_not_found", "That product has no rule of its own.", 404)
+    db.session.delete(rule)
+    db.session.commit()
+    return commission_rules(merchant)
+
+
 def commission_rules(merchant: Merchant) -> dict:
     """The merchant's rule and overrides, as the API shows them."""
 

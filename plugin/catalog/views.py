@@ -100,3 +100,9 @@ def _settings_json(merchant) -> dict:
 def set_commission():
     """The rule: ``{"bps"}`` or ``{"flat", "currency"}``; per product with ``product_url``."""
     return services.set_commission_rule(_merchant(), json_body())
+
+
+@bp.delete("/api/v1/merchants/me/commission")
+def remove_product_commission():
+    """``?product_url=``: that product follows the default rule again."""
+    return services.remove_commission_override(_merchant(), request.args.get("product_url"))

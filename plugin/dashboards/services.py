@@ -289,6 +289,18 @@ def update_merchant_rules(merchant, form) -> None:
     catalog.set_commission_rule(merchant, {"bps": commission})
 
 
+def set_product_rule(merchant, form) -> None:
+    """The dashboard's form for one product's own commission, or its removal."""
+    product_url = form.get("product_url", "").strip()
+    if form.get("remove"):
+        catalog.remove_commission_override(merchant, product_url)
+        return
+    commission = _basis_points(form.get("commission_percent"))
+    if commission is None:
+        raise ApiError("invalid_rule", "The commission is a percentage from 0 to 100.", 422)
+    catalog.set_commission_rule(merchant, {"bps": commission, "product_url": product_url})
+
+
 def _basis_points(value: object) -> int | None:
     """ "12.5" (per cent) -> 1250, or None for anything that is not 0 to 100 %."""
     match = _PERCENT.fullmatch(value) if isinstance(value, str) else None

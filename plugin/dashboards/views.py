@@ -76,13 +76,23 @@ def new_api_token():
 @bp.post("/dashboard/merchant/rules")
 def merchant_rules():
     """The rules form on the merchant dashboard; back to its top, saying how it went."""
+    return _merchant_form(services.update_merchant_rules)
+
+
+@bp.post("/dashboard/merchant/rules/product")
+def merchant_product_rule():
+    """One product's own commission, set or removed from the merchant dashboard."""
+    return _merchant_form(services.set_product_rule)
+
+
+def _merchant_form(apply):
     merchant = accounts.signed_in_merchant()
     if merchant is None:
         return render_template("dashboards/login_needed.html"), 401
     try:
         if not accounts.csrf_ok(request.form.get("csrf_token")):
             raise ApiError("csrf_failed", "The form expired: please send it again.", 400)
-        services.update_merchant_rules(merchant, request.form)
+        apply(merchant, request.form)
     except ApiError as error:
         flash(error.message, "error")
     else:
