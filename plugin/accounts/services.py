@@ -120,11 +120,13 @@ def csrf_token() -> str:
     return token
 
 
-def csrf_ok(sent: object) -> bool:
+def check_csrf(sent: object) -> None:
+    """A 400 unless ``sent`` is this session's form token (see ``csrf_token``)."""
     expected = session.get("csrf_token")
-    return (
+    if not (
         isinstance(expected, str)
-        and bool(expected)
+        and expected
         and isinstance(sent, str)
         and hmac.compare_digest(sent, expected)
-    )
+    ):
+        raise ApiError("csrf_failed", "The form expired: please send it again.", 400)

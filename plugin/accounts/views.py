@@ -65,8 +65,7 @@ def sell():
     step["csrf_token"] = services.csrf_token()
     status = 200
     try:
-        if not services.csrf_ok(request.form.get("csrf_token")):
-            raise ApiError("csrf_failed", "The form expired: please send it again.", 400)
+        services.check_csrf(request.form.get("csrf_token"))
         if claim:
             merchant, step["api_key"] = catalog.verify_merchant_at(url, claim)
             services.sign_in("merchant", merchant.id)

@@ -322,9 +322,7 @@ class CommissionTerms:
 
 def commission_terms(merchant: Merchant, product_url: str, currency: str) -> CommissionTerms:
     """The merchant's rule for this product (its override if any), for an order in ``currency``."""
-    rule = db.session.scalar(
-        select(CommissionRule).filter_by(merchant_id=merchant.id, product_url=product_url)
-    )
+    rule = _own_rule(merchant, product_url)
     bps, flat, flat_currency = (
         (rule.bps, rule.flat_minor, rule.currency)
         if rule is not None
@@ -360,9 +358,9 @@ def set_commission_rule(merchant: Merchant, body: dict) -> dict:
     else:
         if not isinstance(product_url, str) or domain_of(product_url) != merchant.domain:
             raise ApiError("invalid_rule", "`product_url` must be a page of your own shop.", 422)
-        rule = db.session.scalar(
-            select(CommissionRule).filter_by(merchant_id=merchant.id, product_url=product_url)
-        ) or CommissionRule(merchant_id=merchant.id, product_url=product_url)
+        rule = _own_rule(merchant, product_url) or CommissionRule(
+            merchant_id=merchant.id, product_url=product_url
+        )
         rule.bps = bps
         rule.flat_minor = flat_minor
         rule.currency = currency if flat_minor is not None else None
@@ -373,18 +371,18 @@ def set_commission_rule(merchant: Merchant, body: dict) -> dict:
 
 def remove_commission_override(merchant: Merchant, product_url: object) -> dict:
     """Drop a product's own rule: the product follows the default again."""
-    rule = (
-        db.session.scalar(
-            select(CommissionRule).filter_by(merchant_id=merchant.id, product_url=product_url)
-        )
-        if isinstance(product_url, str)
-        else None
-    )
+    rule = _own_rule(merchant, product_url) if isinstance(product_url, str) else None
     if rule is None:
         raise ApiError("rule_not_found", "That product has no rule of its own.", 404)
     db.session.delete(rule)
     db.session.commit()
     return commission_rules(merchant)
+
+
+def _own_rule(merchant: Merchant, product_url: str) -> CommissionRule | None:
+    return db.session.scalar(
+        select(CommissionRule).filter_by(merchant_id=merchant.id, product_url=product_url)
+    )
 
 
 def commission_rules(merchant: Merchant) -> dict:

@@ -273,9 +273,7 @@ _PERCENT = re.compile(r"\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*%?\s*")
 def update_merchant_rules(merchant, form) -> None:
     """The dashboard's rules form: commission and reshare as percentages, the refund
     window, attribution and its window. All or nothing: one bad field changes none."""
-    commission = _basis_points(form.get("commission_percent"))
-    if commission is None:
-        raise ApiError("invalid_rule", "The commission is a percentage from 0 to 100.", 422)
+    commission = _commission(form)
     settings = {
         "refund_window_days": _whole_number(form.get("refund_window_days")),
         "attribution": form.get("attribution"),
@@ -295,10 +293,15 @@ def set_product_rule(merchant, form) -> None:
     if form.get("remove"):
         catalog.remove_commission_override(merchant, product_url)
         return
+    catalog.set_commission_rule(merchant, {"bps": _commission(form), "product_url": product_url})
+
+
+def _commission(form) -> int:
+    """The form's commission percentage in basis points; a 422 for anything else."""
     commission = _basis_points(form.get("commission_percent"))
     if commission is None:
         raise ApiError("invalid_rule", "The commission is a percentage from 0 to 100.", 422)
-    catalog.set_commission_rule(merchant, {"bps": commission, "product_url": product_url})
+    return commission
 
 
 def _basis_points(value: object) -> int | None:

@@ -64,8 +64,10 @@ def new_api_token():
     sharer = accounts.signed_in_sharer()
     if sharer is None:
         return render_template("dashboards/login_needed.html"), 401
-    if not accounts.csrf_ok(request.form.get("csrf_token")):
-        flash("The form expired: please send it again.", "error")
+    try:
+        accounts.check_csrf(request.form.get("csrf_token"))
+    except ApiError as error:
+        flash(error.message, "error")
         return redirect(url_for("dashboards.sharer_dashboard"), 303)
     page = render_template(
         "dashboards/token.html", sharer=sharer, token=sharing.replace_token(sharer)
@@ -90,8 +92,7 @@ def _merchant_form(apply):
     if merchant is None:
         return render_template("dashboards/login_needed.html"), 401
     try:
-        if not accounts.csrf_ok(request.form.get("csrf_token")):
-            raise ApiError("csrf_failed", "The form expired: please send it again.", 400)
+        accounts.check_csrf(request.form.get("csrf_token"))
         apply(merchant, request.form)
     except ApiError as error:
         flash(error.message, "error")

@@ -36,18 +36,15 @@ _LOCAL_SIGNS = {
     "MDL": ("lei",),
     "KZT": ("тг", "тенге"),
     "JPY": ("¥", "円"),
-    "CNY": ("¥", "元"),
+    "CNY": ("元",),
     "DKK": ("kr",),
     "SEK": ("kr",),
     "NOK": ("kr",),
     "ISK": ("kr",),
-    "INR": ("rs", "rs.", "₹"),
+    "INR": ("rs", "rs."),
     "PKR": ("rs", "rs."),
     "LKR": ("rs", "rs."),
     "NPR": ("rs", "rs."),
-    "MXN": ("$",),
-    "BRL": ("r$",),
-    "ZAR": ("r",),
 }
 _REGION = re.compile(r"^[a-z]{2,3}[-_]([a-z]{2})(?:$|[-_])", re.IGNORECASE)
 # Plain strings: lxml's "smart" strings, and predicates that leave scripts out, cost

@@ -351,11 +351,8 @@ def share():
     if request.method == "GET":
         return _share_page(sharer)
     form = {"url": request.form.get("url", ""), "note": request.form.get("note", "")}
-    if not accounts.csrf_ok(request.form.get("csrf_token")):
-        return _share_page(
-            sharer, error="The form expired: please send it again.", status=400, form=form
-        )
     try:
+        accounts.check_csrf(request.form.get("csrf_token"))
         card = services.create_card(sharer, form["url"], form["note"])
     except ApiError as error:
         return _share_page(sharer, error=error.message, status=error.status, form=form)
@@ -371,15 +368,13 @@ def share_card(code: str):
     card = services.sharer_card(sharer, code)
     error, status = None, 200
     if request.method == "POST":
-        if not accounts.csrf_ok(request.form.get("csrf_token")):
-            error, status = "The form expired: please send it again.", 400
+        try:
+            accounts.check_csrf(request.form.get("csrf_token"))
+            services.update_note(card, request.form.get("note", ""))
+        except ApiError as problem:
+            error, status = problem.message, problem.status
         else:
-            try:
-                services.update_note(card, request.form.get("note", ""))
-            except ApiError as problem:
-                error, status = problem.message, problem.status
-            else:
-                return redirect(url_for("sharing.share_card", code=card.code), 303)
+            return redirect(url_for("sharing.share_card", code=card.code), 303)
     view = card_view(card, visitor_locale())
     script_url = url_for("static", filename="js/embed.js", _external=True)
     return render_template(
